@@ -1,0 +1,176 @@
+//! The command line every crate shares, narration, and how a binary reports an error.
+//!
+//! Each crate flattens [`CommonArgs`] into its own clap parser, so the same knob means the same
+//! thing everywhere, and because the arguments are global, `crate DEMO --count 20` and
+//! `crate --count 20 DEMO` both parse.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use clap::Args;
+
+static JSON_MODE: AtomicBool = AtomicBool::new(false);
+
+/// The knobs shared by every crate's command line.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CommonArgs {
+    /// Shrink sizes and latencies so the whole tour takes about a second
+    #[arg(long, global = true)]
+    pub quick: bool,
+
+    /// Print only JSON lines on stdout (one object per table row); narration goes to stderr
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Seed for everything random (workloads and the fake server's faults), so runs repeat
+    #[arg(long, global = true, default_value_t = 42)]
+    pub seed: u64,
+
+    /// Number of items of work [default: depends on the demo]
+    #[arg(long, global = true, value_parser = at_least_one)]
+    pub count: Option<usize>,
+
+    /// Threads or processes in a pool [default: depends on the demo]
+    #[arg(long, global = true, value_parser = at_least_one)]
+    pub workers: Option<usize>,
+
+    /// Use an already running fake server at URL instead of starting one in-process
+    #[arg(long, global = true, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Latency the fake server adds to every answer, in milliseconds [default: depends on the demo]
+    #[arg(long, global = true, value_name = "MS")]
+    pub latency_ms: Option<u64>,
+
+    /// Fraction of requests the fake server answers with 503, from 0 to 1
+    #[arg(long, global = true, value_name = "RATE", value_parser = fraction)]
+    pub error_rate: Option<f64>,
+}
+
+impl CommonArgs {
+    /// Call once after parsing: under `--json`, narration ([`say!`](crate::say)) goes to stderr.
+    pub fn init(&self) {
+        JSON_MODE.store(self.json, Ordering::Relaxed);
+    }
+
+    /// `--count`, or the demo's default (`quick` under `--quick`).
+    pub fn count_or(&self, normal: usize, quick: usize) -> usize {
+        self.count
+            .unwrap_or(if self.quick { quick } else { normal })
+    }
+
+    /// `--workers`, or the demo's default.
+    pub fn workers_or(&self, default: usize) -> usize {
+        self.workers.unwrap_or(default)
+    }
+
+    /// `--latency-ms`, or the demo's default (`quick` under `--quick`).
+    pub fn latency_or(&self, normal_ms: u64, quick_ms: u64) -> Duration {
+        Duration::from_millis(self.latency_ms.unwrap_or(if self.quick {
+            quick_ms
+        } else {
+            normal_ms
+        }))
+    }
+
+    /// A duration that shrinks under `--quick`: `normal` or `quick`.
+    pub fn pick<T>(&self, normal: T, quick: T) -> T {
+        if self.quick { quick } else { normal }
+    }
+}
+
+/// True when `--json` is on: stdout carries only JSON rows.
+pub fn json_mode() -> bool {
+    JSON_MODE.load(Ordering::Relaxed)
+}
+
+/// Writes one line of narration: to stdout normally, to stderr under `--json`.
+///
+/// A closed pipe (`cargo run | head`) is not an error worth a panic, so write errors are ignored.
+pub fn say_line(line: std::fmt::Arguments<'_>) {
+    if json_mode() {
+        let _ = writeln!(std::io::stderr(), "{line}");
+    } else {
+        let _ = writeln!(std::io::stdout(), "{line}");
+    }
+}
+
+/// `println!` for narration: goes to stderr under `--json` so stdout stays machine-readable.
+#[macro_export]
+macro_rules! say {
+    () => { $crate::cli::say_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::cli::say_line(format_args!($($arg)*)) };
+}
+
+/// Turns `main`'s result into an exit code: `error: ...` on one line (with its causes) and exit 1.
+///
+/// A `main` that returns `Result` itself would print the error's `Debug` form, which is
+/// meant for programmers, not for the person who typed a wrong argument.
+pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(_) => Err("must be between 0 and 1".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser, Debug)]
+    struct Cli {
+        #[command(flatten)]
+        common: CommonArgs,
+        demo: Option<String>,
+    }
+
+    #[test]
+    fn global_knobs_parse_before_and_after_the_demo() {
+        let before = Cli::try_parse_from(["x", "--count", "20", "flags"]).unwrap();
+        let after = Cli::try_parse_from(["x", "flags", "--count", "20"]).unwrap();
+        assert_eq!(before.common.count, Some(20));
+        assert_eq!(after.common.count, Some(20));
+        assert_eq!(after.demo.as_deref(), Some("flags"));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(Cli::try_parse_from(["x", "--count", "0"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--workers", "-3"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--error-rate", "1.5"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--error-rate", "0.25"]).is_ok());
+    }
+
+    #[test]
+    fn defaults_shrink_under_quick() {
+        let mut args = CommonArgs::default();
+        assert_eq!(args.count_or(20, 5), 20);
+        args.quick = true;
+        assert_eq!(args.count_or(20, 5), 5);
+        assert_eq!(args.latency_or(100, 10), Duration::from_millis(10));
+        args.count = Some(7);
+        assert_eq!(args.count_or(20, 5), 7);
+    }
+}

@@ -1,0 +1,88 @@
+//! `threads-basic`: creating and running threads, the first section of the talks.
+//!
+//! `cargo run -p threads-basic` runs every demo in talk order; `cargo run -p threads-basic -- cpu`
+//! runs one; `--help` lists them.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use common::{CommonArgs, say};
+use threads_basic::{cpu, daemon, join_all, names, scoped, spawn, spinner, worker};
+
+/// Creating and running threads: Python's `threading` basics, in Rust.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// The demo to run; without one, the whole tour in talk order
+    demo: Option<Demo>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Demo {
+    /// Spawn with arguments, join, get a value back; a panicking thread
+    Spawn,
+    /// Thread names and thread::Builder
+    Names,
+    /// The worker-object pattern: a struct with a run method on its own thread
+    Worker,
+    /// Detached threads die with main; join with a timeout
+    Daemon,
+    /// Scoped threads borrowing local data
+    Scoped,
+    /// CPU-bound work: 1 thread vs one per core (no GIL)
+    Cpu,
+    /// A spinner thread stopped cleanly by a flag
+    Spinner,
+    /// Start all, then join all, against joining inside the loop
+    JoinAll,
+    /// (internal) the child process of the daemon demo
+    #[value(hide = true)]
+    DaemonChild,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.common.init();
+    common::cli::exit_code(run(&cli))
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let args = &cli.common;
+    let demos: Vec<Demo> = match cli.demo {
+        Some(demo) => vec![demo],
+        None => Demo::value_variants()
+            .iter()
+            .copied()
+            .filter(|d| *d != Demo::DaemonChild)
+            .collect(),
+    };
+    for demo in demos {
+        if demo != Demo::DaemonChild {
+            let value = demo.to_possible_value().context("demo without a name")?;
+            say!(
+                "\n== {}: {} ==",
+                value.get_name(),
+                value.get_help().map(|h| h.to_string()).unwrap_or_default()
+            );
+        }
+        match demo {
+            Demo::Spawn => spawn::run(args)?,
+            Demo::Names => names::run(args)?,
+            Demo::Worker => worker::run(args)?,
+            Demo::Daemon => {
+                let exe = std::env::current_exe().context("cannot find this program's path")?;
+                daemon::run(args, &exe)?
+            }
+            Demo::Scoped => scoped::run(args)?,
+            Demo::Cpu => cpu::run(args)?,
+            Demo::Spinner => spinner::run(args)?,
+            Demo::JoinAll => join_all::run(args)?,
+            Demo::DaemonChild => daemon::child(args.latency_ms.unwrap_or(100)),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! # A spinner thread that stops when the work is done
+//!
+//! Python: a spinner thread loops over `itertools.cycle('|/-\\')` writing `\b` + a character,
+//! checking a `threading.Event` the main thread sets when the slow work returns.
+//!
+//! Rust: the "event" is an `Arc<AtomicBool>` (or a channel). The spinner checks it between
+//! frames, so stopping is cooperative: set the flag, then `join` to be sure the last frame is
+//! erased before anything else prints. The spinner returns how many frames it drew.
+//!
+//! Run: `cargo run -p threads-basic -- spinner` (in a terminal, to see it spin)
+//!
+//! Look for: the spinner turning while the main thread works, the line cleared when it stops,
+//! and the number of frames it drew (frames are only drawn on a terminal; they are counted
+//! everywhere).
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use common::{CommonArgs, Stopwatch, say};
+
+/// Spins until `done` is set, one frame per `frame`, and returns the number of frames drawn.
+pub fn spin(done: &AtomicBool, frame: Duration, draw: bool) -> u64 {
+    let mut frames = 0;
+    for ch in ['|', '/', '-', '\\'].iter().cycle() {
+        if done.load(Ordering::Relaxed) {
+            break;
+        }
+        if draw {
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "\r{ch} thinking...");
+            let _ = out.flush();
+        }
+        frames += 1;
+        thread::sleep(frame);
+    }
+    if draw {
+        // Erase the spinner so the next line starts clean.
+        print!("\r{}\r", " ".repeat(20));
+    }
+    frames
+}
+
+/// The slow work the spinner keeps company: sleeping stands in for a long computation or call.
+pub fn slow_work(duration: Duration) -> u64 {
+    thread::sleep(duration);
+    42
+}
+
+pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
+    let work = args.pick(Duration::from_millis(1500), Duration::from_millis(200));
+    let frame = args.pick(Duration::from_millis(100), Duration::from_millis(20));
+    let draw = std::io::stdout().is_terminal() && !args.json;
+
+    // 1. Start the spinner with a shared stop flag.
+    let done = Arc::new(AtomicBool::new(false));
+    let spinner = {
+        let done = Arc::clone(&done);
+        thread::spawn(move || spin(&done, frame, draw))
+    };
+
+    // 2. Do the slow work on the main thread.
+    let watch = Stopwatch::start();
+    let answer = slow_work(work);
+
+    // 3. Tell the spinner to stop, and wait until it has.
+    done.store(true, Ordering::Relaxed);
+    let frames = spinner
+        .join()
+        .map_err(|_| anyhow!("the spinner panicked"))?;
+    say!(
+        "answer: {answer} after {:.2} s; the spinner drew {frames} frames meanwhile, then stopped",
+        watch.secs()
+    );
+
+    // What was claimed: it spun while the work ran, and stopped when told.
+    anyhow::ensure!(frames > 0, "the spinner never turned");
+    Ok(())
+}

@@ -6,14 +6,18 @@
 //! - [`timing`]: a stopwatch and a way to time a closure.
 //! - [`report`]: the comparison table every demo ends with (or JSON rows under `--json`).
 //! - [`progress`]: a progress bar that hides itself when nobody is watching.
-//! - [`data`]: sample data (the country codes of the flags demos).
+//! - [`server`]: the fake HTTP server every network demo talks to, embedded or standalone.
+//! - [`data`] and [`images`]: sample data (country codes, photo-like JPEGs, flag GIFs).
 
 pub mod cli;
 pub mod data;
+pub mod images;
 pub mod progress;
 pub mod report;
+pub mod server;
 pub mod timing;
 
 pub use cli::CommonArgs;
 pub use report::{Outcomes, Row, Table};
+pub use server::{FakeServer, Faults, Server, ServerConfig};
 pub use timing::{Stopwatch, timed};

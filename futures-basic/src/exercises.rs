@@ -76,3 +76,33 @@ pub async fn in_completion_order(jobs: Vec<(&'static str, Duration)>) -> Vec<&'s
 pub async fn timeout<F: Future>(limit: Duration, future: F) -> Option<F::Output> {
     todo!()
 }
+
+/// Exercise 5: `join` by hand. Run `a` and `b` at the same time and return both outputs.
+///
+/// Poll both futures each time you are polled, keep each output as it arrives, and return
+/// `Ready` only when both are in. Never poll a future again after it returned `Ready` (an
+/// `async` block panics if you do). Awaiting `a` and then `b` is *not* a solution: if `b` must
+/// make progress before `a` can finish, that deadlocks.
+///
+/// Hints: pin both with `std::pin::pin!`; keep `Option<A::Output>` and `Option<B::Output>`;
+/// `std::future::poll_fn(|cx| { ... }).await` lets you write the poll logic as a closure;
+/// `Option::take` moves the outputs out at the end.
+pub async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    todo!()
+}
+
+/// Exercise 6: turn a callback API into a future (the bridge the `callbacks` demo builds).
+///
+/// `start` is an API that takes a callback and calls it later, maybe from another thread, with
+/// the result. Call `start` with a callback of your own, then wait for the value without
+/// blocking the thread. Return `None` if the API drops your callback without ever calling it.
+///
+/// Hints: `futures::channel::oneshot::channel()`; the callback moves the sender in and sends;
+/// the receiver is a future that resolves to `Err(Canceled)` when the sender is dropped.
+pub async fn from_callback<T, F>(start: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: FnOnce(Box<dyn FnOnce(T) + Send>),
+{
+    todo!()
+}

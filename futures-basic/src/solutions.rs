@@ -7,6 +7,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::Duration;
 
+use futures::channel::oneshot;
 use futures::future::{Either, select};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures_timer::Delay;
@@ -82,4 +83,43 @@ pub async fn timeout<F: Future>(limit: Duration, future: F) -> Option<F::Output>
         Either::Left((output, _timer)) => Some(output),
         Either::Right(((), _abandoned)) => None,
     }
+}
+
+/// Exercise 5: poll both until both are done, never polling a finished one again.
+pub async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut out_a, mut out_b) = (None, None);
+    std::future::poll_fn(|cx| {
+        if out_a.is_none()
+            && let Poll::Ready(value) = a.as_mut().poll(cx)
+        {
+            out_a = Some(value);
+        }
+        if out_b.is_none()
+            && let Poll::Ready(value) = b.as_mut().poll(cx)
+        {
+            out_b = Some(value);
+        }
+        match (out_a.take(), out_b.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (a, b) => {
+                (out_a, out_b) = (a, b); // not both in yet: put back what we have
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
+/// Exercise 6: a one-shot channel turns the callback into a future.
+pub async fn from_callback<T, F>(start: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: FnOnce(Box<dyn FnOnce(T) + Send>),
+{
+    let (tx, rx) = oneshot::channel();
+    start(Box::new(move |value| {
+        let _ = tx.send(value); // the future was dropped: nobody wants the value
+    }));
+    rx.await.ok()
 }

@@ -9,7 +9,9 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
-use futures_basic::workshop::{block_on, in_completion_order, timeout, yield_now};
+use futures_basic::workshop::{
+    block_on, from_callback, in_completion_order, join2, timeout, yield_now,
+};
 
 /// A waker that counts how often it is woken.
 #[derive(Default)]
@@ -208,4 +210,65 @@ fn timeout_gives_up_and_drops_a_slow_future() {
         1,
         "the slow future was not dropped"
     );
+}
+
+/// Runs `future` on futures' executor, failing (instead of hanging) if it takes over 10 s.
+fn within_10s<F: Future>(future: F) -> F::Output {
+    let limit = futures_timer::Delay::new(Duration::from_secs(10));
+    match futures::executor::block_on(futures::future::select(pin!(future), limit)) {
+        futures::future::Either::Left((output, _)) => output,
+        futures::future::Either::Right(_) => {
+            panic!("deadlocked: did you await one, then the other?")
+        }
+    }
+}
+
+#[test]
+fn join2_returns_both_outputs() {
+    let got = within_10s(join2(async { 1 }, async { "two" }));
+    assert_eq!(got, (1, "two"));
+}
+
+#[test]
+fn join2_runs_both_at_once() {
+    // Each side needs the other to move first: only a real join finishes.
+    let (to_b, from_a) = futures::channel::oneshot::channel();
+    let (to_a, from_b) = futures::channel::oneshot::channel();
+    let a = async move {
+        to_b.send("ping").unwrap();
+        from_b.await.unwrap()
+    };
+    let b = async move {
+        let got = from_a.await.unwrap();
+        to_a.send("pong").unwrap();
+        got
+    };
+    assert_eq!(within_10s(join2(a, b)), ("pong", "ping"));
+}
+
+#[test]
+fn join2_never_polls_a_finished_future_again() {
+    // `a` is done at once; `b` needs several polls. An async block panics if polled after it
+    // completed, so re-polling `a` would fail this test.
+    let b = async {
+        for _ in 0..5 {
+            yield_now_for_block_on().await;
+        }
+        'b'
+    };
+    assert_eq!(within_10s(join2(async { 'a' }, b)), ('a', 'b'));
+}
+
+#[test]
+fn from_callback_waits_for_a_callback_from_another_thread() {
+    let got = within_10s(from_callback(|done: Box<dyn FnOnce(usize) + Send>| {
+        futures_basic::callbacks::lookup_with_callback("future", Duration::from_millis(20), done);
+    }));
+    assert_eq!(got, Some(6));
+}
+
+#[test]
+fn from_callback_reports_a_callback_that_is_never_called() {
+    let got: Option<u8> = within_10s(from_callback(drop));
+    assert_eq!(got, None);
 }

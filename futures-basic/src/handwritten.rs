@@ -5,11 +5,13 @@
 //! resolves, which puts the coroutine back on the ready queue.
 //!
 //! Rust has no built-in loop; this file is the whole idea of one. A future's `poll` returns
-//! `Pending` after storing the `Waker` from its `Context`; whoever makes progress possible (here a
-//! thread that sleeps until the deadline) calls `wake()`. The executor keeps a queue of task ids
-//! and polls only tasks that were woken; with nothing to poll it parks its thread, and each wake
-//! pushes an id and unparks it. The waker is the only part that crosses threads, so the tasks
-//! themselves need not be `Send` (they can share an `Rc`). Every async runtime is this, grown up.
+//! `Pending` after storing the `Waker` from its `Context`; whoever makes progress possible (here
+//! a thread that sleeps until the timer's deadline) calls `wake()`. The executor keeps a queue of
+//! task ids and polls only tasks that were woken; with nothing to poll it parks its thread, and
+//! each wake pushes an id and unparks it. The waker is the only part that crosses threads, so the
+//! tasks themselves need not be `Send` (they can share an `Rc`). Every async runtime is this,
+//! grown up: a thread per timer keeps this file short, where real ones keep every timer in one
+//! place (futures-timer on one thread, tokio in its driver).
 //!
 //! Run: `cargo run -p futures-basic -- handwritten`
 //!
@@ -26,7 +28,7 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{CommonArgs, Row, Table, say, timed};
 
@@ -34,20 +36,38 @@ use common::{CommonArgs, Row, Table, say, timed};
 #[derive(Debug)]
 pub struct Timer {
     duration: Duration,
-    shared: Option<Arc<Mutex<TimerState>>>, // created by the first poll
+    alarm: Option<Alarm>, // set by the first poll
 }
 
-#[derive(Debug, Default)]
-struct TimerState {
-    fired: bool,
-    waker: Option<Waker>,
+/// The deadline, and the slot where the latest poll leaves its waker for the alarm thread.
+#[derive(Debug)]
+struct Alarm {
+    deadline: Instant,
+    waker: Arc<Mutex<Option<Waker>>>,
+}
+
+impl Alarm {
+    /// Starts a thread that sleeps until the deadline, then wakes whoever polled last.
+    fn start(duration: Duration) -> Self {
+        let deadline = Instant::now() + duration;
+        let waker = Arc::new(Mutex::new(None::<Waker>));
+        let slot = Arc::clone(&waker);
+        thread::spawn(move || {
+            thread::sleep(deadline.saturating_duration_since(Instant::now()));
+            let waker = slot.lock().unwrap().take();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        });
+        Alarm { deadline, waker }
+    }
 }
 
 impl Timer {
     pub fn after(duration: Duration) -> Self {
         Timer {
             duration,
-            shared: None,
+            alarm: None,
         }
     }
 }
@@ -57,29 +77,13 @@ impl Future for Timer {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let duration = self.duration;
-        // The first poll starts the alarm: a thread that sleeps, sets `fired`, and wakes us.
-        let shared = self.shared.get_or_insert_with(|| {
-            let shared = Arc::new(Mutex::new(TimerState::default()));
-            let alarm = Arc::clone(&shared);
-            thread::spawn(move || {
-                thread::sleep(duration);
-                let waker = {
-                    let mut state = alarm.lock().unwrap();
-                    state.fired = true;
-                    state.waker.take()
-                };
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-            });
-            shared
-        });
-        // Every poll: done, or remember the latest waker (a task may move between wakers).
-        let mut state = shared.lock().unwrap();
-        if state.fired {
+        let alarm = self.alarm.get_or_insert_with(|| Alarm::start(duration));
+        // Leave the waker *before* reading the clock: if the alarm goes off in between, it
+        // finds the waker, and if it went off earlier, the clock says we are done.
+        *alarm.waker.lock().unwrap() = Some(cx.waker().clone());
+        if Instant::now() >= alarm.deadline {
             Poll::Ready(())
         } else {
-            state.waker = Some(cx.waker().clone());
             Poll::Pending
         }
     }

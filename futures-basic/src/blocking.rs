@@ -8,7 +8,7 @@
 //! spinner and the job run with `join!` on one thread. With `std::thread::sleep` inside the job,
 //! the whole thread sleeps, the spinner's timer fires but nobody polls it, and the spinner draws
 //! one frame in total. With `futures_timer::Delay` the job returns `Pending`, and the spinner
-//! keeps turning. (On a multi-threaded runtime the same mistake starves a worker thread.)
+//! keeps turning.
 //!
 //! Run: `cargo run -p futures-basic -- blocking` (in a terminal, to see it freeze, then spin)
 //!
@@ -62,7 +62,7 @@ pub fn spin_beside_job(work: Duration, frame: Duration, blocking: bool, draw: bo
 }
 
 pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let work = args.latency_or(800, 200);
+    let work = args.latency_or(800, 120);
     let frame = args.pick(Duration::from_millis(50), Duration::from_millis(20));
     let draw = std::io::stdout().is_terminal() && !args.json;
     anyhow::ensure!(

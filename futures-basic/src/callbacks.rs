@@ -13,7 +13,8 @@
 //!
 //! Run: `cargo run -p futures-basic -- callbacks --latency-ms 500`
 //!
-//! Look for: the same lengths, in the same order, from all three rows; each row taking about
+//! Look for: the same lengths, in the same order, from all three styles; the orphaned promise
+//! resolving to `Err(Canceled)`; each row of the table taking about
 //! one latency (everything runs at once); the callback and promise rows starting a thread per
 //! word, the `async fn` row none (futures-timer keeps one shared thread for all its timers).
 
@@ -54,6 +55,8 @@ pub fn with_callbacks(words: &[&str], latency: Duration) -> anyhow::Result<Vec<u
             let _ = done_tx.send(()); // nobody listening means the caller gave up: fine
         });
     }
+    // Drop our own sender: if a worker dies without calling back, `recv` fails instead of hanging.
+    drop(done_tx);
     for _ in words {
         done_rx.recv().context("a callback never ran")?;
     }
@@ -107,6 +110,12 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let (async_fn, wall_async) = timed(|| with_async_fn(&WORDS, latency));
     say!("async fn:      {async_fn:?} (join_all over lookup(word) futures)");
 
+    // A promise whose sender is dropped without sending resolves to an error, not a hang.
+    let (sender, orphan) = oneshot::channel::<usize>();
+    drop(sender);
+    let orphaned = block_on(orphan);
+    say!("a promise whose sender was dropped resolves to {orphaned:?}");
+
     let mut table = Table::new("callbacks", args);
     table.push(Row::new("callback", n, wall_callbacks).extra("threads started", n));
     table.push(Row::new("one-shot promise", n, wall_promises).extra("threads started", n));
@@ -118,5 +127,6 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     anyhow::ensure!(callbacks == expected, "callbacks gave {callbacks:?}");
     anyhow::ensure!(promises == expected, "promises gave {promises:?}");
     anyhow::ensure!(async_fn == expected, "async fn gave {async_fn:?}");
+    anyhow::ensure!(orphaned.is_err(), "an orphaned promise gave {orphaned:?}");
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! # A future does nothing until it is polled
 //!
-//! Python: `coro = brew()` only builds a coroutine object; not one line of `brew` runs until
-//! something awaits it (and Python warns "coroutine 'brew' was never awaited" if nothing does).
+//! Python: `gen = steps()` runs no line of a generator until `next(gen)`, and each `next` runs it
+//! to the following `yield`. Coroutines grew out of generators: `coro = brew()` only builds an
+//! object, and nothing in `brew` runs until something awaits it.
 //!
 //! Rust: calling an `async fn` builds a state machine and runs none of its body either. A future
 //! moves forward only when someone calls its `poll` method, and each poll runs it up to the next
-//! `.await` that is not ready. `futures::executor::block_on` polls on the current thread until the
-//! future is done, sleeping in between. A future that is dropped unpolled never runs at all (the
-//! compiler warns about an unused future, much like Python does).
+//! `.await` that is not ready, as `next` runs a generator to its next `yield`.
+//! `futures::executor::block_on` polls on the current thread until the future is done, sleeping
+//! in between. A future that is dropped unpolled never runs at all.
 //!
 //! Run: `cargo run -p futures-basic -- lazy`
 //!

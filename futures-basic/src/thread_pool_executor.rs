@@ -6,15 +6,14 @@
 //!
 //! Rust: `futures::executor::ThreadPool` runs *futures* on a few threads. A future that waits
 //! gives its thread back, so two threads can keep a thousand timers waiting at once and finish
-//! them all in about one latency. `LocalPool` does the same on the calling thread alone (its
-//! futures need not be `Send`). Neither is tokio: any executor can drive any future.
+//! them all in about one latency. `LocalPool` does the same on the calling thread alone. Neither
+//! is tokio: the same job future runs on both, as it would on any executor.
 //!
 //! Run: `cargo run -p futures-basic -- thread-pool-executor --count 2000 --workers 2`
 //!
 //! Look for: every job done on both rows in about one latency; "max in flight" equal to the
 //! number of jobs although the pool has only `--workers` threads; the names of the threads that
-//! polled the jobs (a job may start on one pool thread and resume on another, which is why
-//! `ThreadPool` wants `Send` futures; `LocalPool` polls everything on `main`).
+//! polled the jobs: the pool's own (`pool-0`, ...) for `ThreadPool`, `main` for `LocalPool`.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};

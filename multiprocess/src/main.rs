@@ -101,7 +101,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Demo::Primes => primes::run(args, &exe)?,
             Demo::Crash => crash::run(args, &exe)?,
             Demo::Cost => cost::run(args, &exe)?,
-            Demo::Worker => worker::serve(std::io::stdin().lock(), std::io::stdout().lock())?,
+            Demo::Worker => worker::main()?,
             Demo::SumChild => {
                 let sum = spawn::sum_child(std::io::stdin().lock())?;
                 writeln!(std::io::stdout(), "{sum}")?;

@@ -123,6 +123,22 @@ pub fn execute(task: Task) -> Result<Answer, String> {
     }
 }
 
+/// The worker process's `main`: a panic prints one line naming the worker (instead of the default
+/// message and, under `RUST_BACKTRACE`, a backtrace), then the loop below serves jobs.
+pub fn main() -> anyhow::Result<()> {
+    let pid = std::process::id();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        eprintln!("worker {pid} panicked: {message}");
+    }));
+    serve(io::stdin().lock(), io::stdout().lock())
+}
+
 /// The worker's loop: announce itself, then answer each job until the sentinel or end of input.
 pub fn serve(input: impl BufRead, mut output: impl Write) -> anyhow::Result<()> {
     let pid = std::process::id();

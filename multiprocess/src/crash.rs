@@ -235,13 +235,14 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     let panicked = thread_pool_row(exe, count, workers, Crash::Panic)?;
     let aborted = thread_pool_row(exe, count, workers, Crash::Abort)?;
 
-    // What was claimed: a caught panic costs one job; an abort costs the rest of the process.
+    // What was claimed: a caught panic costs one job; an abort ends the whole process.
     let (p, a) = (panicked.outcomes, aborted.outcomes);
     anyhow::ensure!(
         p.ok == count as u64 - 1 && p.errors == Some(1),
         "the panic was not caught per job"
     );
-    anyhow::ensure!(a.cancelled.unwrap_or(0) >= 1, "the abort lost no jobs");
+    // (How many jobs an abort loses depends on timing; that it ends the process does not.)
+    anyhow::ensure!(a.errors == Some(0), "the abort was caught like a panic");
     anyhow::ensure!(
         aborted.extra["ended by"] != "",
         "the aborting child exited normally"

@@ -3,8 +3,8 @@
 //! Python: `with Pool(processes=3) as pool:` then `handles = [pool.apply_async(f, (x,)) for x in
 //! xs]` and `[h.get() for h in handles]`, or simply `pool.map(f, xs)`; `close()` and `join()`.
 //!
-//! Rust: [`Pool`](crate::process_pool::Pool) starts this same program as worker processes (no
-//! `fork`) and talks JSON lines over their pipes. `apply_async` returns a handle at once;
+//! Rust: [`Pool`] starts this same program as worker processes (no `fork`) and talks JSON lines
+//! over their pipes; the demo first shows one such conversation, held by hand. `apply_async` returns a handle at once;
 //! `get()` blocks for that job's result only, so the order you *wait* in decides nothing about
 //! the order the jobs *run* in. A job that fails comes back as an `Err` at `get()`, like the
 //! exception Python re-raises there. `join` sends each worker the `Stop` sentinel, waits for it
@@ -12,20 +12,59 @@
 //!
 //! Run: `cargo run -p multiprocess -- pool` (`--workers`, `--count` jobs, `--latency-ms` per job)
 //!
-//! Look for: three worker pids; waiting on each handle before submitting the next job takes one
+//! Look for: the lines a worker reads and writes; three worker pids; waiting on each handle before submitting the next job takes one
 //! job time per job, submitting all first takes about count/workers job times; the failing job
 //! reported at its own handle; `map` results in input order; every worker exiting with status 0.
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
 
-use anyhow::anyhow;
+use anyhow::{Context, anyhow};
 use common::{CommonArgs, Outcomes, Row, Table, say, timed};
 
-use crate::process_pool::{JobError, Pool};
+use crate::process_pool::{JobError, Pool, WORKER_ARG};
 use crate::worker::{Answer, Task};
 
+/// Talks to one worker by hand: one job, then the sentinel. Returns the lines, marked with
+/// their direction, and the worker's exit status.
+pub fn conversation(exe: &Path) -> anyhow::Result<(Vec<String>, ExitStatus)> {
+    let mut child = Command::new(exe)
+        .arg(WORKER_ARG)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", exe.display()))?;
+    let mut stdin = child.stdin.take().context("no stdin")?;
+    let mut replies = BufReader::new(child.stdout.take().context("no stdout")?).lines();
+    let mut lines = Vec::new();
+    let mut hear = |lines: &mut Vec<String>| -> anyhow::Result<()> {
+        let line = replies.next().context("the worker said nothing")??;
+        lines.push(format!("worker -> parent  {line}"));
+        Ok(())
+    };
+    hear(&mut lines)?;
+    for request in [
+        r#"{"Job":{"id":1,"task":{"IsPrime":1000000000039}}}"#,
+        r#""Stop""#,
+    ] {
+        writeln!(stdin, "{request}")?;
+        lines.push(format!("parent -> worker  {request}"));
+        if request.contains("Job") {
+            hear(&mut lines)?;
+        }
+    }
+    Ok((lines, child.wait()?))
+}
+
 pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
+    // Step 0: what travels over the pipes.
+    let (lines, status) = conversation(exe)?;
+    lines.iter().for_each(|line| say!("{line}"));
+    say!("the worker exited: {status}");
+    anyhow::ensure!(lines.len() == 4 && status.success(), "{lines:?} {status}");
+
     let workers = args.workers_or(3);
     let jobs = args.count_or(12, 6);
     let ms = args.latency_or(50, 20).as_millis() as u64;

@@ -152,9 +152,17 @@ impl Pool {
         // Start every process first, so that a missing executable fails here, not in a thread.
         let mut processes = Vec::new();
         for _ in 0..workers {
-            let process = Process::start(exe)?;
-            lock(&started).push(process.pid);
-            processes.push(process);
+            match Process::start(exe) {
+                Ok(process) => {
+                    lock(&started).push(process.pid);
+                    processes.push(process);
+                }
+                Err(e) => {
+                    // Stop and reap the ones already running before giving up.
+                    processes.into_iter().for_each(|p| drop(p.finish(false)));
+                    return Err(e);
+                }
+            }
         }
         let supervisors = processes
             .into_iter()
@@ -397,9 +405,12 @@ impl Process {
     fn finish(mut self, kill: bool) -> WorkerExit {
         if kill {
             let _ = self.child.kill();
-        } else if let Some(stdin) = self.stdin.as_mut() {
+        } else if let (Some(stdin), Ok(mut line)) =
+            (self.stdin.as_mut(), serde_json::to_vec(&Request::Stop))
+        {
             // The sentinel; if the process is already gone the write fails, which is fine.
-            let _ = stdin.write_all(b"\"Stop\"\n");
+            line.push(b'\n');
+            let _ = stdin.write_all(&line);
         }
         // Closing stdin is the second way to stop a worker: it reads end of input and exits.
         drop(self.stdin.take());

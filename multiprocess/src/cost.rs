@@ -102,6 +102,10 @@ pub fn through_channel(mb: usize) -> anyhow::Result<u64> {
 pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     // Table 1: start one, hear from it, stop it.
     let n = args.count_or(20, 5);
+    let (jobs, mb) = (n * 100, n * 16);
+    say!(
+        "{n} starts of a process and of a thread; {jobs} tiny jobs and {mb} MiB through pipes and through channels"
+    );
     let mut start = Table::new("cost-start", args);
     let (done, wall) = timed(|| (0..n).try_for_each(|_| process_first_reply(exe)));
     done?;
@@ -115,7 +119,6 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     start.print();
 
     // Table 2: tiny jobs, one worker, so each job's round trip is all there is.
-    let jobs = n * 100;
     let mut trip = Table::new("cost-job", args);
     let pool = Pool::new(exe, 1)?;
     let tasks = (0..jobs).map(|i| Task::Echo(i.to_string()));
@@ -139,7 +142,6 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     trip.print();
 
     // Table 3: bulk data.
-    let mb = args.count_or(20, 5) * 16;
     let mut bulk = Table::new("cost-pipe", args);
     let (piped, wall) = timed(|| through_pipe(exe, mb));
     let piped = piped?;
@@ -154,7 +156,6 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
             .extra("MiB/s", mb as f64 / wall.as_secs_f64()),
     );
     bulk.print();
-    say!("(items/s is MiB/s in the last table)");
 
     // What was measured must also be right: every byte and every echo arrived.
     let bytes = (mb * 1024 * 1024) as u64;

@@ -102,8 +102,12 @@ pub fn racy(accounts: usize, plan: &[Vec<Transfer>]) -> RacyOutcome {
                     }
                     balances[t.from].store(from - t.amount, Relaxed);
                     balances[t.to].store(to + t.amount, Relaxed);
-                    if i == 0 && everyone_has_written.wait().is_leader() {
-                        total_after_first.store(total(), Relaxed);
+                    // After the first round, one thread takes the total while the others wait.
+                    if i == 0 {
+                        if everyone_has_written.wait().is_leader() {
+                            total_after_first.store(total(), Relaxed);
+                        }
+                        everyone_has_written.wait();
                     }
                 }
             });

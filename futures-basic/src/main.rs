@@ -1,5 +1,69 @@
-//! Placeholder: this crate's tour is built by its own issue.
+//! `futures-basic`: what a future is, the futures crate, and a tiny executor written by hand.
+//!
+//! `cargo run -p futures-basic` runs every demo in talk order; `cargo run -p futures-basic --
+//! countdown` runs one; `--help` lists them.
 
-fn main() {
-    println!("coming soon: see the crate's issue");
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use common::{CommonArgs, say};
+use futures_basic::{blocking, callbacks, countdown, handwritten, lazy, thread_pool_executor};
+
+/// But what is a future? Deferred work, callbacks vs futures, and the executor that drives them.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// The demo to run; without one, the whole tour in talk order
+    demo: Option<Demo>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Demo {
+    /// A future does nothing until polled: build one, poll it once, then block_on it
+    Lazy,
+    /// One job three ways: a callback, a one-shot channel as a promise, an async fn
+    Callbacks,
+    /// Tasks A-D on one thread finish in delay order: join_all vs FuturesUnordered vs select
+    Countdown,
+    /// A Timer future and a tiny executor written by hand (Waker, task queue, park)
+    Handwritten,
+    /// futures' ThreadPool runs many futures on a few threads; LocalPool on this one
+    ThreadPoolExecutor,
+    /// A blocking sleep inside async code freezes the spinner; a timer lets it spin
+    Blocking,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.common.init();
+    common::cli::exit_code(run(&cli))
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let args = &cli.common;
+    let demos: Vec<Demo> = match cli.demo {
+        Some(demo) => vec![demo],
+        None => Demo::value_variants().to_vec(),
+    };
+    for demo in demos {
+        let value = demo.to_possible_value().context("demo without a name")?;
+        say!(
+            "\n== {}: {} ==",
+            value.get_name(),
+            value.get_help().map(|h| h.to_string()).unwrap_or_default()
+        );
+        match demo {
+            Demo::Lazy => lazy::run(args)?,
+            Demo::Callbacks => callbacks::run(args)?,
+            Demo::Countdown => countdown::run(args)?,
+            Demo::Handwritten => handwritten::run(args)?,
+            Demo::ThreadPoolExecutor => thread_pool_executor::run(args)?,
+            Demo::Blocking => blocking::run(args)?,
+        }
+    }
+    Ok(())
 }

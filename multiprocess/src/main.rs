@@ -1,5 +1,118 @@
-//! Placeholder: this crate's tour is built by its own issue.
+//! `multiprocess`: process pools, crash isolation, and what processes cost next to threads.
+//!
+//! `cargo run -p multiprocess` runs every demo in talk order; `cargo run -p multiprocess --
+//! primes --workers 4` runs one; `--help` lists them. The hidden modes (`worker` and the other
+//! children) are this same program started by the demos as a child process.
 
-fn main() {
-    println!("coming soon: see the crate's issue");
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use common::{CommonArgs, say};
+use multiprocess::{cost, crash, pool, primes, spawn, worker};
+
+/// Process pools the Rust way: Python's `multiprocessing`, and when processes beat threads.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// The demo to run; without one, the whole tour in talk order
+    demo: Option<Demo>,
+
+    /// The program the demos start as child processes and pool workers [default: this program]
+    #[arg(long, global = true, value_name = "PATH")]
+    worker_exe: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Demo {
+    /// Start a child process: feed its stdin, read its stdout, check its exit status
+    Spawn,
+    /// A process pool: apply_async handles, ordered map, sentinel shutdown
+    Pool,
+    /// CPU-bound primes: sequential vs threads vs rayon vs the process pool
+    Primes,
+    /// A job crashes its worker: the pool replaces it; a thread pool loses the process
+    Crash,
+    /// What a process costs: start-up and pipe throughput, against a thread and a channel
+    Cost,
+    /// (internal) a pool worker: JSON jobs on stdin, JSON replies on stdout
+    #[value(hide = true)]
+    Worker,
+    /// (internal) the spawn demo's child: sums the numbers on stdin
+    #[value(hide = true)]
+    SumChild,
+    /// (internal) the cost demo's child: counts the bytes on stdin
+    #[value(hide = true)]
+    Drain,
+    /// (internal) the crash demo's thread pool, where one job panics
+    #[value(hide = true)]
+    ThreadsPanic,
+    /// (internal) the crash demo's thread pool, where one job aborts
+    #[value(hide = true)]
+    ThreadsAbort,
+}
+
+impl Demo {
+    fn is_internal(self) -> bool {
+        matches!(
+            self,
+            Demo::Worker | Demo::SumChild | Demo::Drain | Demo::ThreadsPanic | Demo::ThreadsAbort
+        )
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.common.init();
+    common::cli::exit_code(run(&cli))
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let args = &cli.common;
+    let demos: Vec<Demo> = match cli.demo {
+        Some(demo) => vec![demo],
+        None => Demo::value_variants()
+            .iter()
+            .copied()
+            .filter(|d| !d.is_internal())
+            .collect(),
+    };
+    let exe = match &cli.worker_exe {
+        Some(path) => path.clone(),
+        None => std::env::current_exe().context("cannot find this program's path")?,
+    };
+    for demo in demos {
+        if !demo.is_internal() {
+            let value = demo.to_possible_value().context("demo without a name")?;
+            say!(
+                "\n== {}: {} ==",
+                value.get_name(),
+                value.get_help().map(|h| h.to_string()).unwrap_or_default()
+            );
+        }
+        match demo {
+            Demo::Spawn => spawn::run(args, &exe)?,
+            Demo::Pool => pool::run(args, &exe)?,
+            Demo::Primes => primes::run(args, &exe)?,
+            Demo::Crash => crash::run(args, &exe)?,
+            Demo::Cost => cost::run(args, &exe)?,
+            Demo::Worker => worker::main()?,
+            Demo::SumChild => {
+                let sum = spawn::sum_child(std::io::stdin().lock())?;
+                writeln!(std::io::stdout(), "{sum}")?;
+            }
+            Demo::Drain => {
+                let bytes = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink())?;
+                writeln!(std::io::stdout(), "{bytes}")?;
+            }
+            Demo::ThreadsPanic => crash::thread_pool_child(args, crash::Crash::Panic)?,
+            Demo::ThreadsAbort => crash::thread_pool_child(args, crash::Crash::Abort)?,
+        }
+    }
+    Ok(())
 }

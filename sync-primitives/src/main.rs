@@ -1,5 +1,87 @@
-//! Placeholder: this crate's tour is built by its own issue.
+//! `sync-primitives`: use threads with care. Races, locks, deadlock and starvation that show up
+//! on every run, the primitives and channels that avoid them, and what a lock is underneath.
+//!
+//! `cargo run -p sync-primitives` runs every demo in talk order;
+//! `cargo run -p sync-primitives -- bank --threads 5 --transfers 10000` runs one; `--help` lists
+//! them.
 
-fn main() {
-    println!("coming soon: see the crate's issue");
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::builder::RangedU64ValueParser;
+use clap::{Parser, ValueEnum};
+use common::{CommonArgs, say};
+use sync_primitives::{bank, channels, deadlock, primitives, send_sync, spinlock, starvation};
+
+/// Use threads with care: Python's bank-account race, locks, deadlock and queues, in Rust.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// The demo to run; without one, the whole tour in talk order
+    demo: Option<Demo>,
+
+    /// Threads making transfers (bank, channels) or counting (spinlock) [default: 5, spinlock 2]
+    #[arg(long, global = true, value_parser = RangedU64ValueParser::<usize>::new().range(1..=1024))]
+    threads: Option<usize>,
+
+    /// Transfers each thread makes (bank, channels) [default: 10000, --quick 1000]
+    #[arg(long, global = true, value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
+    transfers: Option<usize>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Demo {
+    /// The bank: racy transfers lose money; a global lock and ordered per-account locks do not
+    Bank,
+    /// Two locks taken in opposite order: deadlock detected within a bound, then a lock order
+    Deadlock,
+    /// A writer starved by a reader-preferring lock, then a fair one
+    Starvation,
+    /// Mutex (and poisoning), RwLock, Condvar, Barrier, atomics, OnceLock, a semaphore
+    Primitives,
+    /// mpsc, crossbeam bounded/unbounded and select!, an owner thread, a poison pill
+    Channels,
+    /// A spin lock from an AtomicBool and an UnsafeCell, against std's Mutex
+    Spinlock,
+    /// Why Rc and RefCell cannot cross threads and Arc and Mutex can
+    SendSync,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.common.init();
+    common::cli::exit_code(run(&cli))
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let args = &cli.common;
+    let threads = cli.threads.unwrap_or(5);
+    let transfers = cli
+        .transfers
+        .unwrap_or(if args.quick { 1_000 } else { 10_000 });
+    let demos: Vec<Demo> = match cli.demo {
+        Some(demo) => vec![demo],
+        None => Demo::value_variants().to_vec(),
+    };
+    for demo in demos {
+        let value = demo.to_possible_value().context("demo without a name")?;
+        say!(
+            "\n== {}: {} ==",
+            value.get_name(),
+            value.get_help().map(|h| h.to_string()).unwrap_or_default()
+        );
+        match demo {
+            Demo::Bank => bank::run(args, threads, transfers)?,
+            Demo::Deadlock => deadlock::run(args)?,
+            Demo::Starvation => starvation::run(args)?,
+            Demo::Primitives => primitives::run(args)?,
+            Demo::Channels => channels::run(args, threads, transfers)?,
+            Demo::Spinlock => spinlock::run(args, cli.threads.unwrap_or(2))?,
+            Demo::SendSync => send_sync::run(args)?,
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,110 @@
+//! A hand-made readers-writer lock with a choice of policy, built from a `Mutex` and a `Condvar`.
+//!
+//! Python has no readers-writer lock in `threading`; the usual recipe builds one from a
+//! `Condition`, and the simple version lets a reader in whenever other readers hold the lock.
+//! That starves writers: as long as readers overlap, the reader count never drops to zero.
+//! [`Prefer::Writers`] fixes it the way std's `RwLock` does on Linux: once a writer is waiting,
+//! new readers queue behind it. Like Python's lock objects, this one guards no data itself; it
+//! is a gate that callers pass through with guards.
+
+use std::sync::PoisonError;
+
+use crate::sync::{Condvar, Mutex, MutexGuard};
+
+/// Who goes first when readers and a writer both want the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefer {
+    /// A new reader gets in whenever readers hold the lock, even if a writer is waiting.
+    Readers,
+    /// A waiting writer blocks new readers, so it gets in as soon as the current ones leave.
+    Writers,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    readers: usize,
+    writing: bool,
+    writers_waiting: usize,
+}
+
+/// Many readers or one writer.
+#[derive(Debug)]
+pub struct RwLock {
+    prefer: Prefer,
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+/// Shared access; released when dropped.
+#[derive(Debug)]
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct ReadGuard<'a>(&'a RwLock);
+
+/// Exclusive access; released when dropped.
+#[derive(Debug)]
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct WriteGuard<'a>(&'a RwLock);
+
+impl RwLock {
+    pub fn new(prefer: Prefer) -> Self {
+        Self {
+            prefer,
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+        }
+    }
+
+    pub fn read(&self) -> ReadGuard<'_> {
+        let mut state = self.state();
+        while state.writing || (self.prefer == Prefer::Writers && state.writers_waiting > 0) {
+            state = self.wait(state);
+        }
+        state.readers += 1;
+        ReadGuard(self)
+    }
+
+    pub fn write(&self) -> WriteGuard<'_> {
+        let mut state = self.state();
+        state.writers_waiting += 1;
+        while state.writing || state.readers > 0 {
+            state = self.wait(state);
+        }
+        state.writers_waiting -= 1;
+        state.writing = true;
+        WriteGuard(self)
+    }
+
+    /// Writers waiting for the lock right now (for tests and diagnostics).
+    pub fn waiting_writers(&self) -> usize {
+        self.state().writers_waiting
+    }
+
+    // The state is never left half-updated, so a poisoned lock is still correct to use.
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        self.changed
+            .wait(state)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for ReadGuard<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state();
+        state.readers -= 1;
+        if state.readers == 0 {
+            drop(state);
+            self.0.changed.notify_all();
+        }
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        self.0.state().writing = false;
+        self.0.changed.notify_all();
+    }
+}

@@ -1,0 +1,127 @@
+//! # Starvation: a writer that never gets its turn, and a fair lock
+//!
+//! Python: a readers-writer lock built from a `Condition`, where readers get in whenever other
+//! readers are inside. With a steady stream of overlapping readers, the count of readers never
+//! reaches zero, and a writer waiting for it waits as long as the readers keep coming.
+//!
+//! Rust's std `RwLock` on Linux prefers writers, so the reader-preferring lock is hand-made
+//! ([`RwLock`] with [`Prefer::Readers`]). The same lock with [`Prefer::Writers`] makes new readers
+//! queue behind a waiting writer, which then gets in as soon as the readers inside leave.
+//! Readers hold the lock for a few milliseconds each, staggered so there is always one inside;
+//! the writer arrives once they are all running, and the readers stop after a fixed window.
+//!
+//! Run: `cargo run -p sync-primitives -- starvation`
+//!
+//! Look for: the writer's longest wait, about the whole window behind the reader-preferring lock
+//! (it gets in only when the readers stop) and about one read behind the fair one, and how many
+//! reads overtook it while it waited.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::timing::fmt_duration;
+use common::{CommonArgs, Row, Table, say, timed};
+
+use crate::rwlock::{Prefer, RwLock};
+
+/// What one run measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Report {
+    /// How long the writer waited for the lock.
+    pub writer_waited: Duration,
+    /// Reads made in the whole window.
+    pub reads: u64,
+    /// Reads that got in while the writer was waiting: the overtakes.
+    pub reads_while_writer_waited: u64,
+}
+
+/// `readers` threads read in a loop, holding the lock for `hold` each time, for `window`; one
+/// writer asks for the lock once all readers are running.
+pub fn writer_behind_readers(
+    prefer: Prefer,
+    readers: usize,
+    hold: Duration,
+    window: Duration,
+) -> Report {
+    let lock = RwLock::new(prefer);
+    let stop = AtomicBool::new(false);
+    let writer_waiting = AtomicBool::new(false);
+    let (reads, overtakes) = (AtomicU64::new(0), AtomicU64::new(0));
+    let started = Instant::now();
+    thread::scope(|s| {
+        for i in 0..readers {
+            let (lock, stop, writer_waiting) = (&lock, &stop, &writer_waiting);
+            let (reads, overtakes) = (&reads, &overtakes);
+            s.spawn(move || {
+                // Staggered starts, so the readers' turns overlap and the lock is never free.
+                thread::sleep(hold * i as u32 / readers as u32);
+                while !stop.load(SeqCst) {
+                    let _read = lock.read();
+                    reads.fetch_add(1, SeqCst);
+                    if writer_waiting.load(SeqCst) {
+                        overtakes.fetch_add(1, SeqCst);
+                    }
+                    thread::sleep(hold);
+                }
+            });
+        }
+        let writer = s.spawn(|| {
+            while reads.load(SeqCst) < readers as u64 {
+                thread::sleep(Duration::from_millis(1));
+            }
+            writer_waiting.store(true, SeqCst);
+            let asked = Instant::now();
+            let _write = lock.write();
+            writer_waiting.store(false, SeqCst);
+            asked.elapsed()
+        });
+        thread::sleep(window.saturating_sub(started.elapsed()));
+        stop.store(true, SeqCst);
+        Report {
+            writer_waited: writer.join().unwrap_or_default(),
+            reads: reads.load(SeqCst),
+            reads_while_writer_waited: overtakes.load(SeqCst),
+        }
+    })
+}
+
+pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
+    let readers = args.workers_or(4);
+    let hold = Duration::from_millis(args.pick(2, 1));
+    let window = Duration::from_millis(args.pick(300, 60));
+    say!(
+        "{readers} readers hold the lock {} ms each, in turns that overlap, for {} ms; one writer",
+        hold.as_millis(),
+        window.as_millis()
+    );
+
+    let mut table = Table::new("starvation", args);
+    let mut waits = Vec::new();
+    for (name, prefer) in [
+        ("prefers readers", Prefer::Readers),
+        ("prefers writers (fair)", Prefer::Writers),
+    ] {
+        let (report, wall) = timed(|| writer_behind_readers(prefer, readers, hold, window));
+        waits.push(report.writer_waited);
+        say!(
+            "{name:<23} the writer waited {:>9}, overtaken by {} reads",
+            fmt_duration(report.writer_waited),
+            report.reads_while_writer_waited
+        );
+        table.push(
+            Row::new(name, report.reads as usize + 1, wall)
+                .workers(readers + 1)
+                .extra("writer's wait", fmt_duration(report.writer_waited))
+                .extra("reads overtaking it", report.reads_while_writer_waited),
+        );
+    }
+    table.print();
+
+    // What was claimed: the writer waited longer behind the reader-preferring lock.
+    anyhow::ensure!(
+        waits[1] < waits[0],
+        "the fair lock kept the writer waiting longer: {waits:?}"
+    );
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! Tests of the exercises. They run against the solutions by default; an attendee runs
+//! `cargo test -p sync-primitives --features exercises --test exercises` to test their own code.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Barrier, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use sync_primitives::bank::{self, ACCOUNTS, OPENING_BALANCE, Transfer};
+use sync_primitives::workshop::{BoundedBuffer, Semaphore, lock_pair, locked_bank};
+
+/// How long a test waits before it calls a hang a deadlock: generous for a loaded machine.
+const HANG: Duration = Duration::from_secs(60);
+
+/// Runs `work` on its own thread and fails the test if it has not finished after [`HANG`]
+/// (a deadlocked solution must fail the test, not hang it).
+fn within_limit<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(work());
+    });
+    match rx.recv_timeout(HANG) {
+        Ok(value) => value,
+        Err(RecvTimeoutError::Timeout) => panic!("still running after {HANG:?}: deadlocked?"),
+        Err(RecvTimeoutError::Disconnected) => panic!("the work panicked (see its message above)"),
+    }
+}
+
+fn sequential(plan: &[Vec<Transfer>]) -> Vec<i64> {
+    let mut balances = vec![OPENING_BALANCE; ACCOUNTS];
+    for t in plan.iter().flatten() {
+        balances[t.from] -= t.amount;
+        balances[t.to] += t.amount;
+    }
+    balances
+}
+
+#[test]
+fn locked_bank_keeps_every_cent() {
+    for (threads, seed) in [(1, 1), (5, 2), (8, 3)] {
+        let plan = bank::plan(ACCOUNTS, threads, 5_000, seed);
+        assert_eq!(
+            locked_bank(ACCOUNTS, &plan),
+            sequential(&plan),
+            "{threads} threads"
+        );
+    }
+}
+
+#[test]
+fn locked_bank_keeps_the_total_through_the_forced_race() {
+    // The plan's first round makes every thread start on account 0, the racy bank's downfall.
+    let plan = bank::plan(ACCOUNTS, 9, 1, 4);
+    let balances = locked_bank(ACCOUNTS, &plan);
+    assert_eq!(balances[0], OPENING_BALANCE - 900);
+    assert_eq!(
+        balances.iter().sum::<i64>(),
+        ACCOUNTS as i64 * OPENING_BALANCE
+    );
+}
+
+#[test]
+fn lock_pair_returns_the_guards_of_from_and_to() {
+    let accounts: Vec<Mutex<i64>> = (0..3).map(|i| Mutex::new(i * 100)).collect();
+    for (from, to) in [(0, 2), (2, 0), (1, 0)] {
+        let (mut a, mut b) = lock_pair(&accounts, from, to);
+        assert_eq!((*a, *b), (from as i64 * 100, to as i64 * 100));
+        *a -= 1;
+        *b += 1;
+        drop((a, b));
+        *accounts[from].lock().unwrap() += 1;
+        *accounts[to].lock().unwrap() -= 1;
+    }
+}
+
+#[test]
+fn lock_pair_takes_the_lower_account_first() {
+    let accounts: Vec<Mutex<i64>> = (0..2).map(|_| Mutex::new(0)).collect();
+    drop(lock_pair(&accounts, 1, 0));
+    thread::scope(|s| {
+        let zero = accounts[0].lock().unwrap();
+        let transfer = s.spawn(|| drop(lock_pair(&accounts, 1, 0)));
+        // The transfer from 1 to 0 must be waiting for account 0 *without* holding account 1.
+        thread::sleep(Duration::from_millis(100));
+        assert!(
+            accounts[1].try_lock().is_ok(),
+            "lock_pair(1, 0) holds account 1 while it waits for account 0"
+        );
+        drop(zero);
+        transfer.join().unwrap();
+    });
+}
+
+#[test]
+fn lock_pair_never_deadlocks_on_opposite_transfers() {
+    let accounts: Vec<Mutex<i64>> = (0..2).map(|_| Mutex::new(0)).collect();
+    drop(lock_pair(&accounts, 0, 1));
+    let balances = within_limit(|| {
+        let accounts: Vec<Mutex<i64>> = (0..2).map(|_| Mutex::new(1_000)).collect();
+        let start = Barrier::new(2);
+        thread::scope(|s| {
+            for (from, to) in [(0, 1), (1, 0)] {
+                let (accounts, start) = (&accounts, &start);
+                s.spawn(move || {
+                    start.wait();
+                    for _ in 0..50_000 {
+                        let (mut a, mut b) = lock_pair(accounts, from, to);
+                        *a -= 1;
+                        *b += 1;
+                    }
+                });
+            }
+        });
+        accounts
+            .into_iter()
+            .map(|m| m.into_inner().unwrap())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(balances, [1_000, 1_000]);
+}
+
+#[test]
+fn bounded_buffer_delivers_in_order_and_never_overfills() {
+    let buffer = BoundedBuffer::new(3);
+    buffer.push(0_u32);
+    assert_eq!(buffer.pop(), 0);
+    let peak = AtomicUsize::new(0);
+    let received = within_limit(move || {
+        thread::scope(|s| {
+            s.spawn(|| {
+                for item in 1..=2_000 {
+                    buffer.push(item);
+                    peak.fetch_max(buffer.len(), Ordering::SeqCst);
+                }
+            });
+            // A consumer that starts late and is slow: the producer must wait, not overfill.
+            thread::sleep(Duration::from_millis(20));
+            let received: Vec<u32> = (1..=2_000)
+                .map(|i| {
+                    if i % 100 == 0 {
+                        thread::sleep(Duration::from_millis(1));
+                    }
+                    buffer.pop()
+                })
+                .collect();
+            (received, peak.load(Ordering::SeqCst), buffer.is_empty())
+        })
+    });
+    let (items, peak, empty) = received;
+    assert_eq!(items, (1..=2_000).collect::<Vec<_>>());
+    assert!(peak <= 3, "the buffer held {peak} items, its capacity is 3");
+    assert!(empty);
+}
+
+#[test]
+fn bounded_buffer_pop_waits_for_a_push() {
+    let buffer = std::sync::Arc::new(BoundedBuffer::new(1));
+    buffer.push("warm-up");
+    assert_eq!(buffer.pop(), "warm-up");
+    let consumers: Vec<_> = (0..3)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.pop())
+        })
+        .collect();
+    for word in ["a", "b", "c"] {
+        buffer.push(word);
+    }
+    let mut got = within_limit(move || {
+        consumers
+            .into_iter()
+            .map(|c| c.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    got.sort_unstable();
+    assert_eq!(got, ["a", "b", "c"]);
+}
+
+#[test]
+fn semaphore_never_admits_more_than_its_permits() {
+    let semaphore = Semaphore::new(2);
+    semaphore.acquire();
+    semaphore.release();
+    let peak = within_limit(move || {
+        let (inside, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for _ in 0..100 {
+                        semaphore.acquire();
+                        let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(now, Ordering::SeqCst);
+                        thread::yield_now();
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                        semaphore.release();
+                    }
+                });
+            }
+        });
+        peak.into_inner()
+    });
+    assert!(
+        (1..=2).contains(&peak),
+        "{peak} threads inside a semaphore of 2"
+    );
+}
+
+#[test]
+fn semaphore_acquire_waits_until_a_release() {
+    let semaphore = std::sync::Arc::new(Semaphore::new(1));
+    semaphore.acquire(); // the only permit
+    let (tx, rx) = mpsc::channel();
+    let waiter = {
+        let semaphore = semaphore.clone();
+        thread::spawn(move || {
+            semaphore.acquire();
+            tx.send(()).unwrap();
+        })
+    };
+    assert_eq!(
+        rx.recv_timeout(Duration::from_millis(100)),
+        Err(RecvTimeoutError::Timeout),
+        "acquire did not wait for the permit"
+    );
+    semaphore.release();
+    rx.recv_timeout(HANG)
+        .expect("release did not wake the waiter");
+    waiter.join().unwrap();
+}

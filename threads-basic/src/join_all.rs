@@ -2,115 +2,125 @@
 //!
 //! Python: `for t in threads: t.start()` and then `for t in threads: t.join()`. The classic
 //! mistake is `t.start(); t.join()` inside one loop: each thread is waited for before the next
-//! one starts, so the "threaded" program runs one job at a time.
+//! one starts, so the "threaded" program downloads one flag at a time.
 //!
 //! Rust has the same trap: `thread::spawn(..).join()` in a loop is sequential code with extra
-//! steps. Collect the `JoinHandle`s first, join them afterwards.
+//! steps. Collect the `JoinHandle`s first, join them afterwards. Here every thread downloads one
+//! flag (with ureq, blocking) from the workshop's fake server, whose own count of requests in
+//! flight shows how many threads really worked at once.
 //!
-//! Run: `cargo run -p threads-basic -- join-all --count 10 --latency-ms 200`
+//! Run: `cargo run -p threads-basic -- join-all --count 20 --latency-ms 100`
 //!
-//! Look for: the join-in-the-loop row taking as long as the sequential one (count x latency),
-//! and the start-all row taking about one latency, with every job running at once.
+//! Look for: the join-in-the-loop row as slow as the sequential one (count x latency) with the
+//! server never seeing more than 1 request in flight, and the start-all row taking about one
+//! latency with all of them in flight at once.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use anyhow::anyhow;
+use anyhow::{Context, anyhow};
+use common::server::{Faults, Server};
 use common::{CommonArgs, Row, Table, say, timed};
 
-/// Counts jobs running at the same moment, and remembers the peak.
-#[derive(Debug, Default)]
-pub struct InFlight {
-    now: AtomicU64,
-    peak: AtomicU64,
+/// Downloads one flag and returns its size in bytes.
+pub fn download(agent: &ureq::Agent, url: &str) -> anyhow::Result<usize> {
+    let mut answer = agent
+        .get(url)
+        .call()
+        .with_context(|| format!("GET {url}"))?;
+    let body = answer.body_mut().read_to_vec()?;
+    Ok(body.len())
 }
 
-impl InFlight {
-    fn enter(&self) {
-        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(now, Ordering::SeqCst);
+/// The mistake: spawn and join inside the same loop.
+pub fn join_in_loop(agent: &ureq::Agent, urls: &[String]) -> anyhow::Result<Vec<usize>> {
+    let mut sizes = Vec::new();
+    for url in urls {
+        let (agent, url) = (agent.clone(), url.clone());
+        let handle = thread::spawn(move || download(&agent, &url));
+        // Waiting right here means the next thread has not even started yet.
+        let size = handle
+            .join()
+            .map_err(|_| anyhow!("a download thread panicked"))??;
+        sizes.push(size);
     }
-    fn leave(&self) {
-        self.now.fetch_sub(1, Ordering::SeqCst);
-    }
-    pub fn peak(&self) -> u64 {
-        self.peak.load(Ordering::SeqCst)
-    }
-}
-
-/// One job: wait `latency` (standing in for a download) and return its id.
-fn job(id: usize, latency: Duration, in_flight: &InFlight) -> usize {
-    in_flight.enter();
-    thread::sleep(latency);
-    in_flight.leave();
-    id
-}
-
-/// The mistake: spawn and join inside the same loop. Returns the results and the peak in flight.
-pub fn join_in_loop(count: usize, latency: Duration) -> anyhow::Result<(Vec<usize>, u64)> {
-    let in_flight = Arc::new(InFlight::default());
-    let mut results = Vec::new();
-    for id in 0..count {
-        let in_flight = Arc::clone(&in_flight);
-        let handle = thread::spawn(move || job(id, latency, &in_flight));
-        results.push(handle.join().map_err(|_| anyhow!("job {id} panicked"))?); // waits right here
-    }
-    Ok((results, in_flight.peak()))
+    Ok(sizes)
 }
 
 /// The fix: start every thread, keep the handles, then join them in order.
-pub fn start_all_then_join(count: usize, latency: Duration) -> anyhow::Result<(Vec<usize>, u64)> {
-    let in_flight = Arc::new(InFlight::default());
-    let handles: Vec<_> = (0..count)
-        .map(|id| {
-            let in_flight = Arc::clone(&in_flight);
-            thread::spawn(move || job(id, latency, &in_flight))
+pub fn start_all_then_join(agent: &ureq::Agent, urls: &[String]) -> anyhow::Result<Vec<usize>> {
+    let handles: Vec<_> = urls
+        .iter()
+        .map(|url| {
+            let (agent, url) = (agent.clone(), url.clone());
+            thread::spawn(move || download(&agent, &url))
         })
         .collect();
-    let results = handles
+    handles
         .into_iter()
-        .map(|h| h.join().map_err(|_| anyhow!("a job panicked")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok((results, in_flight.peak()))
+        .map(|h| {
+            h.join()
+                .map_err(|_| anyhow!("a download thread panicked"))?
+        })
+        .collect()
 }
 
 pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let count = args.count_or(10, 5);
-    let latency = args.latency_or(200, 20);
-    say!("{count} jobs of {} ms each", latency.as_millis());
+    let count = args.count_or(20, 5);
+    let server = Server::start(args, Faults::from_args(args, 100, 20))?;
+    let latency = server.faults()?.latency_ms;
+    say!(
+        "{count} flags from {} with {latency} ms latency",
+        server.url()
+    );
+
+    // One agent (a connection pool), cloned into each thread; every request gets a timeout.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let urls: Vec<String> = common::data::country_codes(count)
+        .iter()
+        .map(|cc| server.flag_url(cc))
+        .collect();
 
     let mut table = Table::new("join-all", args);
-    let (sequential, wall) = timed(|| {
-        (0..count)
-            .map(|id| job(id, latency, &InFlight::default()))
-            .collect::<Vec<_>>()
-    });
-    table.push(Row::new("sequential", count, wall).max_in_flight(1));
-
-    let (looped, wall) = timed(|| join_in_loop(count, latency));
-    let (looped, peak) = looped?;
-    table.push(
-        Row::new("join inside the loop", count, wall)
-            .workers(count)
-            .max_in_flight(peak),
-    );
-
-    let (all, wall) = timed(|| start_all_then_join(count, latency));
-    let (all, peak) = all?;
-    table.push(
-        Row::new("start all, then join", count, wall)
-            .workers(count)
-            .max_in_flight(peak),
-    );
+    let mut results = Vec::new();
+    let variants: [(&str, &dyn Fn() -> anyhow::Result<Vec<usize>>); 3] = [
+        ("sequential", &|| {
+            urls.iter().map(|u| download(&agent, u)).collect()
+        }),
+        ("join inside the loop", &|| join_in_loop(&agent, &urls)),
+        ("start all, then join", &|| {
+            start_all_then_join(&agent, &urls)
+        }),
+    ];
+    for (label, variant) in variants {
+        server.reset_stats()?;
+        let (sizes, wall) = timed(variant);
+        let sizes = sizes?;
+        let peak = server.stats()?.max_in_flight;
+        let threads = if label == "sequential" {
+            None
+        } else {
+            Some(count)
+        };
+        let mut row = Row::new(label, count, wall).max_in_flight(peak);
+        row.workers = threads;
+        table.push(row.extra("bytes", sizes.iter().sum::<usize>() as u64));
+        results.push((sizes, peak));
+    }
     table.print();
 
-    // What was claimed: same results every way; only start-all had every job in flight at once.
-    anyhow::ensure!(sequential == looped && looped == all, "results differ");
+    // What was claimed: the same flags every way; only start-all had them all in flight at once.
     anyhow::ensure!(
-        peak == count as u64,
-        "peak in flight {peak}, expected {count}"
+        results.iter().all(|(s, _)| *s == results[0].0),
+        "downloads differ"
+    );
+    anyhow::ensure!(
+        results[1].1 == 1,
+        "join-in-loop had {} in flight",
+        results[1].1
     );
     Ok(())
 }

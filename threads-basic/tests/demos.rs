@@ -1,8 +1,8 @@
 //! Tests of the demos: the behaviour each one claims, checked without timing anything.
 
 use std::path::Path;
-use std::time::Duration;
 
+use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 use threads_basic::{cpu, daemon, join_all, names, scoped, spawn, worker};
 
 #[test]
@@ -50,14 +50,63 @@ fn prime_count_is_the_same_on_any_number_of_threads() {
     }
 }
 
+fn flag_urls(server: &FakeServer, n: usize) -> Vec<String> {
+    common::data::country_codes(n)
+        .iter()
+        .map(|cc| format!("{0}/flags/{1}/{1}.gif", server.url(), cc.to_lowercase()))
+        .collect()
+}
+
 #[test]
-fn join_in_loop_runs_one_at_a_time_and_start_all_runs_all() {
-    let latency = Duration::from_millis(30);
-    let (looped, peak_looped) = join_all::join_in_loop(6, latency).unwrap();
-    let (all, peak_all) = join_all::start_all_then_join(6, latency).unwrap();
-    assert_eq!(looped, (0..6).collect::<Vec<_>>());
-    assert_eq!(all, looped);
-    assert_eq!(peak_looped, 1);
-    // Threads may start late on a busy machine, but 30 ms leaves room for all six to overlap.
-    assert!(peak_all > 1, "start-all never had two jobs in flight");
+fn join_in_loop_downloads_one_at_a_time() {
+    let server = FakeServer::start(ServerConfig {
+        image_variants: 0,
+        faults: Faults {
+            latency_ms: 20,
+            ..Faults::default()
+        },
+        ..ServerConfig::default()
+    })
+    .unwrap();
+    let urls = flag_urls(&server, 8);
+    let sizes = join_all::join_in_loop(&ureq::Agent::new_with_defaults(), &urls).unwrap();
+    assert_eq!(sizes.len(), 8);
+    assert!(sizes.iter().all(|&s| s > 0));
+    let stats = server.stats();
+    assert_eq!(stats.requests, 8);
+    assert_eq!(stats.max_in_flight, 1);
+}
+
+#[test]
+fn start_all_has_every_download_in_flight_at_once() {
+    // The rendezvous holds every answer until all 8 requests have arrived: this passes only if
+    // all 8 threads are downloading at the same time, however slow the machine.
+    let server = FakeServer::start(ServerConfig {
+        image_variants: 0,
+        faults: Faults {
+            rendezvous: Some(Rendezvous {
+                count: 8,
+                timeout_ms: 60_000,
+            }),
+            ..Faults::default()
+        },
+        ..ServerConfig::default()
+    })
+    .unwrap();
+    let urls = flag_urls(&server, 8);
+    let sizes = join_all::start_all_then_join(&ureq::Agent::new_with_defaults(), &urls).unwrap();
+    assert_eq!(sizes.len(), 8);
+    assert_eq!(server.stats().max_in_flight, 8);
+}
+
+#[test]
+fn a_failed_download_is_an_error_not_a_panic() {
+    let server = FakeServer::start(ServerConfig {
+        image_variants: 0,
+        ..ServerConfig::default()
+    })
+    .unwrap();
+    let urls = vec![format!("{}/flags/zz/zz.gif", server.url())];
+    let err = join_all::start_all_then_join(&ureq::Agent::new_with_defaults(), &urls).unwrap_err();
+    assert!(format!("{err:#}").contains("404"), "{err:#}");
 }

@@ -118,6 +118,32 @@ pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     }
 }
 
+/// Runs the demo named on the command line, or every demo in declaration order (the talk's
+/// order) when none is named, each announced by a header line made from its name and its
+/// `--help` text. Hidden demos (`#[value(hide = true)]`, such as a child-process mode) run
+/// only when named, and without a header.
+pub fn tour<D: clap::ValueEnum + Copy>(
+    chosen: Option<D>,
+    mut run: impl FnMut(D) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let demos: Vec<D> = match chosen {
+        Some(demo) => vec![demo],
+        None => D::value_variants()
+            .iter()
+            .copied()
+            .filter(|d| d.to_possible_value().is_some_and(|v| !v.is_hide_set()))
+            .collect(),
+    };
+    for demo in demos {
+        if let Some(value) = demo.to_possible_value().filter(|v| !v.is_hide_set()) {
+            let help = value.get_help().map(|h| h.to_string()).unwrap_or_default();
+            say_line(format_args!("\n== {}: {help} ==", value.get_name()));
+        }
+        run(demo)?;
+    }
+    Ok(())
+}
+
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),
@@ -161,6 +187,37 @@ mod tests {
         assert!(Cli::try_parse_from(["x", "--workers", "-3"]).is_err());
         assert!(Cli::try_parse_from(["x", "--error-rate", "1.5"]).is_err());
         assert!(Cli::try_parse_from(["x", "--error-rate", "0.25"]).is_ok());
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+    enum Demo {
+        /// First
+        One,
+        /// Internal
+        #[value(hide = true)]
+        Child,
+        /// Second
+        Two,
+    }
+
+    #[test]
+    fn tour_runs_visible_demos_in_order_or_the_one_named() {
+        let mut ran = Vec::new();
+        tour(None, |d: Demo| {
+            ran.push(d);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(ran, [Demo::One, Demo::Two]);
+        ran.clear();
+        tour(Some(Demo::Child), |d| {
+            ran.push(d);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(ran, [Demo::Child]);
+        let err = tour(None, |d: Demo| anyhow::ensure!(d != Demo::One, "stop")).unwrap_err();
+        assert_eq!(err.to_string(), "stop");
     }
 
     #[test]

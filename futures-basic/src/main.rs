@@ -5,9 +5,8 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use common::{CommonArgs, say};
+use common::CommonArgs;
 use futures_basic::{blocking, callbacks, countdown, handwritten, lazy, thread_pool_executor};
 
 /// But what is a future? Deferred work, callbacks vs futures, and the executor that drives them.
@@ -45,25 +44,12 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
-    let demos: Vec<Demo> = match cli.demo {
-        Some(demo) => vec![demo],
-        None => Demo::value_variants().to_vec(),
-    };
-    for demo in demos {
-        let value = demo.to_possible_value().context("demo without a name")?;
-        say!(
-            "\n== {}: {} ==",
-            value.get_name(),
-            value.get_help().map(|h| h.to_string()).unwrap_or_default()
-        );
-        match demo {
-            Demo::Lazy => lazy::run(args)?,
-            Demo::Callbacks => callbacks::run(args)?,
-            Demo::Countdown => countdown::run(args)?,
-            Demo::Handwritten => handwritten::run(args)?,
-            Demo::ThreadPoolExecutor => thread_pool_executor::run(args)?,
-            Demo::Blocking => blocking::run(args)?,
-        }
-    }
-    Ok(())
+    common::cli::tour(cli.demo, |demo| match demo {
+        Demo::Lazy => lazy::run(args),
+        Demo::Callbacks => callbacks::run(args),
+        Demo::Countdown => countdown::run(args),
+        Demo::Handwritten => handwritten::run(args),
+        Demo::ThreadPoolExecutor => thread_pool_executor::run(args),
+        Demo::Blocking => blocking::run(args),
+    })
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use common::{CommonArgs, say};
+use common::CommonArgs;
 use multiprocess::{cost, crash, pool, primes, spawn, worker};
 
 /// Process pools the Rust way: Python's `multiprocessing`, and when processes beat threads.
@@ -57,15 +57,6 @@ enum Demo {
     ThreadsAbort,
 }
 
-impl Demo {
-    fn is_internal(self) -> bool {
-        matches!(
-            self,
-            Demo::Worker | Demo::SumChild | Demo::Drain | Demo::ThreadsPanic | Demo::ThreadsAbort
-        )
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli.common.init();
@@ -74,27 +65,11 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
-    let demos: Vec<Demo> = match cli.demo {
-        Some(demo) => vec![demo],
-        None => Demo::value_variants()
-            .iter()
-            .copied()
-            .filter(|d| !d.is_internal())
-            .collect(),
-    };
     let exe = match &cli.worker_exe {
         Some(path) => path.clone(),
         None => std::env::current_exe().context("cannot find this program's path")?,
     };
-    for demo in demos {
-        if !demo.is_internal() {
-            let value = demo.to_possible_value().context("demo without a name")?;
-            say!(
-                "\n== {}: {} ==",
-                value.get_name(),
-                value.get_help().map(|h| h.to_string()).unwrap_or_default()
-            );
-        }
+    common::cli::tour(cli.demo, |demo| {
         match demo {
             Demo::Spawn => spawn::run(args, &exe)?,
             Demo::Pool => pool::run(args, &exe)?,
@@ -113,6 +88,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Demo::ThreadsPanic => crash::thread_pool_child(args, crash::Crash::Panic)?,
             Demo::ThreadsAbort => crash::thread_pool_child(args, crash::Crash::Abort)?,
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

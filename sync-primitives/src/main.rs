@@ -7,10 +7,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::builder::RangedU64ValueParser;
 use clap::{Parser, ValueEnum};
-use common::{CommonArgs, say};
+use common::CommonArgs;
 use sync_primitives::{bank, channels, deadlock, primitives, send_sync, spinlock, starvation};
 
 /// Use threads with care: Python's bank-account race, locks, deadlock and queues, in Rust.
@@ -62,26 +61,13 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let transfers = cli
         .transfers
         .unwrap_or(if args.quick { 1_000 } else { 10_000 });
-    let demos: Vec<Demo> = match cli.demo {
-        Some(demo) => vec![demo],
-        None => Demo::value_variants().to_vec(),
-    };
-    for demo in demos {
-        let value = demo.to_possible_value().context("demo without a name")?;
-        say!(
-            "\n== {}: {} ==",
-            value.get_name(),
-            value.get_help().map(|h| h.to_string()).unwrap_or_default()
-        );
-        match demo {
-            Demo::Bank => bank::run(args, threads, transfers)?,
-            Demo::Deadlock => deadlock::run(args)?,
-            Demo::Starvation => starvation::run(args)?,
-            Demo::Primitives => primitives::run(args)?,
-            Demo::Channels => channels::run(args, threads, transfers)?,
-            Demo::Spinlock => spinlock::run(args, cli.threads.unwrap_or(2))?,
-            Demo::SendSync => send_sync::run(args)?,
-        }
-    }
-    Ok(())
+    common::cli::tour(cli.demo, |demo| match demo {
+        Demo::Bank => bank::run(args, threads, transfers),
+        Demo::Deadlock => deadlock::run(args),
+        Demo::Starvation => starvation::run(args),
+        Demo::Primitives => primitives::run(args),
+        Demo::Channels => channels::run(args, threads, transfers),
+        Demo::Spinlock => spinlock::run(args, cli.threads.unwrap_or(2)),
+        Demo::SendSync => send_sync::run(args),
+    })
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use common::{CommonArgs, say};
+use common::CommonArgs;
 use threads_basic::{cpu, daemon, join_all, names, scoped, spawn, spinner, worker};
 
 /// Creating and running threads: Python's `threading` basics, in Rust.
@@ -52,23 +52,7 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
-    let demos: Vec<Demo> = match cli.demo {
-        Some(demo) => vec![demo],
-        None => Demo::value_variants()
-            .iter()
-            .copied()
-            .filter(|d| *d != Demo::DaemonChild)
-            .collect(),
-    };
-    for demo in demos {
-        if demo != Demo::DaemonChild {
-            let value = demo.to_possible_value().context("demo without a name")?;
-            say!(
-                "\n== {}: {} ==",
-                value.get_name(),
-                value.get_help().map(|h| h.to_string()).unwrap_or_default()
-            );
-        }
+    common::cli::tour(cli.demo, |demo| {
         match demo {
             Demo::Spawn => spawn::run(args)?,
             Demo::Names => names::run(args)?,
@@ -83,6 +67,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Demo::JoinAll => join_all::run(args)?,
             Demo::DaemonChild => daemon::child(args.latency_ms.unwrap_or(100)),
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

@@ -1,0 +1,4 @@
+//! todo
+pub fn run(_a: &common::CommonArgs) -> anyhow::Result<()> {
+    Ok(())
+}

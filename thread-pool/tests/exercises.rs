@@ -134,8 +134,7 @@ fn mini_pool_shutdown_runs_every_queued_job_once() {
             pool.execute(move || ran.lock().unwrap().push(id));
         }
         pool.shutdown(); // most of the 100 are still queued here
-        let ran = ran.lock().unwrap().clone();
-        ran
+        ran.lock().unwrap().clone()
     });
     let mut sorted = ran;
     sorted.sort_unstable();

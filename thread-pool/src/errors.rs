@@ -109,11 +109,11 @@ pub fn download_all(
 pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let count = args.count_or(20, 8);
     let workers = args.workers_or(8);
-    let latency = args.latency_or(100, 10);
+    let latency = args.latency_or(50, 10);
     let faults = Faults {
         jitter_ms: latency.as_millis() as u64, // each answer takes 1x to 2x the latency
         error_rate: args.error_rate.unwrap_or(0.25),
-        ..Faults::from_args(args, 100, 10)
+        ..Faults::from_args(args, 50, 10)
     };
     let timeout = (latency * 19 / 10).max(Duration::from_millis(50));
     let server = Server::start(args, faults.clone())?;

@@ -17,9 +17,10 @@
 //!
 //! Run: `cargo run -p thread-pool -- handmade --workers 4`
 //!
-//! Look for: which worker ran which flag, a panicking job reported on its handle while the pool
-//! carries on, every queued job run by `shutdown`, and the jobs still queued at `shutdown_now`
-//! counted as cancelled (ok + cancelled = all of them).
+//! Look for: which worker ran which flag; a panicking job reported on its handle while the
+//! pool carries on (Rust's default panic message appears on stderr first); every queued job
+//! run by `shutdown`; the jobs still queued at `shutdown_now` counted as cancelled. On every
+//! row ok + errors + cancelled = all the jobs.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -185,20 +186,17 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     // Submit everything, then join the handles in submission order: `executor.map`.
     server.reset_stats()?;
     let pool = ThreadPool::new(workers)?;
-    let (results, wall) = timed(|| {
+    let ((outcomes, ran), wall) = timed(|| {
         let handles: Vec<_> = codes.iter().map(|cc| pool.submit(job(cc))).collect();
-        handles.into_iter().map(JobHandle::join).collect::<Vec<_>>()
+        join_all(handles)
     });
-    let ran: Vec<String> = results
-        .into_iter()
-        .map(|r| Ok::<_, anyhow::Error>(r??))
-        .collect::<anyhow::Result<_>>()?;
     say!("who ran what: {}", ran.join(" "));
     let peak = server.stats()?.max_in_flight;
     table.push(
         Row::new(format!("submit + join ({workers})"), count, wall)
             .workers(workers)
-            .max_in_flight(peak),
+            .max_in_flight(peak)
+            .outcomes(outcomes),
     );
 
     // A panicking job: its handle reports the panic, the worker lives on.
@@ -211,33 +209,37 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     );
 
     // `shutdown` with everything still queued: every job runs.
+    server.reset_stats()?;
     let (outcomes, wall) = timed(|| {
         let handles: Vec<_> = codes.iter().map(|cc| pool.submit(job(cc))).collect();
         pool.shutdown();
-        count_outcomes(handles)
+        join_all(handles).0
     });
     table.push(
         Row::new("shutdown(): drain", count, wall)
             .workers(workers)
+            .max_in_flight(server.stats()?.max_in_flight)
             .outcomes(outcomes),
     );
     anyhow::ensure!(
-        outcomes.ok == count as u64,
-        "shutdown lost jobs: {outcomes:?}"
+        outcomes.cancelled == Some(0),
+        "shutdown dropped queued jobs: {outcomes:?}"
     );
 
     // `shutdown_now` with everything still queued: the running jobs finish, the rest never start.
+    server.reset_stats()?;
     let pool = ThreadPool::new(workers)?;
     let ((outcomes, cancelled), wall) = timed(|| {
         let handles: Vec<_> = codes.iter().map(|cc| pool.submit(job(cc))).collect();
         thread::sleep(latency / 2); // let the workers pick up their first jobs
         let cancelled = pool.shutdown_now();
-        (count_outcomes(handles), cancelled)
+        (join_all(handles).0, cancelled)
     });
     say!("shutdown_now() cancelled {cancelled} of {count} queued jobs");
     table.push(
         Row::new("shutdown_now(): cancel", count, wall)
             .workers(workers)
+            .max_in_flight(server.stats()?.max_in_flight)
             .outcomes(outcomes),
     );
     table.print();
@@ -248,23 +250,21 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Joins every handle: ok, error (a failed download or a panic), or cancelled.
-fn count_outcomes<E>(handles: Vec<JobHandle<Result<String, E>>>) -> Outcomes {
-    let mut outcomes = Outcomes {
-        errors: Some(0),
-        cancelled: Some(0),
+/// Joins every handle, in order: the ok results, and how all of them ended.
+fn join_all<E>(handles: Vec<JobHandle<Result<String, E>>>) -> (Outcomes, Vec<String>) {
+    let (mut ok, mut errors, mut cancelled) = (Vec::new(), 0, 0);
+    for handle in handles {
+        match handle.join() {
+            Ok(Ok(who)) => ok.push(who),
+            Ok(Err(_)) | Err(JobError::Panicked(_)) => errors += 1,
+            Err(JobError::Cancelled) => cancelled += 1,
+        }
+    }
+    let outcomes = Outcomes {
+        ok: ok.len() as u64,
+        errors: Some(errors),
+        cancelled: Some(cancelled),
         ..Outcomes::default()
     };
-    for handle in handles {
-        let slot = match handle.join() {
-            Ok(Ok(_)) => {
-                outcomes.ok += 1;
-                continue;
-            }
-            Ok(Err(_)) | Err(JobError::Panicked(_)) => &mut outcomes.errors,
-            Err(JobError::Cancelled) => &mut outcomes.cancelled,
-        };
-        *slot = slot.map(|n| n + 1);
-    }
-    outcomes
+    (outcomes, ok)
 }

@@ -30,7 +30,7 @@ enum Demo {
     Sweep,
     /// A thread pool built by hand from std::thread and crossbeam-channel
     Handmade,
-    /// rayon's pools: CPU work on the global pool and a built one; why blocking I/O does not belong there
+    /// rayon pools for CPU work; blocking I/O on them is capped at one request per thread
     Rayon,
     /// Errors, unknown codes and timeouts, counted like flags2: ok, not found, error
     Errors,

@@ -39,8 +39,8 @@ pub fn measure(
 
 pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let count = args.count_or(20, 8);
-    let latency = args.latency_or(100, 10);
-    let server = Server::start(args, Faults::from_args(args, 100, 10))?;
+    let latency = args.latency_or(50, 10);
+    let server = Server::start(args, Faults::from_args(args, 50, 10))?;
     let widest = SIZES.iter().map(|&w| w.min(count)).max().unwrap_or(1);
     let agent = agent(latency * 2 + Duration::from_secs(5), widest);
     let codes = country_codes(count);

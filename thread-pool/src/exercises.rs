@@ -48,6 +48,26 @@ where
     todo!()
 }
 
+/// How the downloads of [`tally`] ended, counted like flags2's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ok: usize,
+    pub not_found: usize,
+    pub errors: usize,
+}
+
+/// Exercise 4: flags2's summary. GET every URL with `agent` on a pool of `workers` threads and
+/// count how each ended: `ok` (a success status and a body read to the end), `not_found` (404),
+/// or `errors` (anything else: another status, a timeout, a refused connection). Every URL is
+/// counted exactly once, so the three add up to `urls.len()`.
+///
+/// Hints: your `map_in_order` (exercise 1) already runs a pool; make each job return which of
+/// the three it was. `agent.get(url).call()` gives `Err(ureq::Error::StatusCode(404))` for a
+/// 404; a `match` with a catch-all arm for the errors cannot forget a case.
+pub fn tally(agent: &ureq::Agent, urls: &[String], workers: usize) -> Tally {
+    todo!()
+}
+
 /// A job for [`MiniPool`].
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
 

@@ -6,17 +6,18 @@
 //! Rust: rayon's `par_iter` runs CPU work on its global pool (one thread per core), or on a
 //! `ThreadPoolBuilder` pool of the size you choose (`pool.install(|| ...)`), with the same code.
 //! But rayon assumes its jobs compute: a job blocked on the network holds its thread, so on the
-//! global pool at most one request per core is in flight, and every other `par_iter` in the
-//! program waits behind them. Blocking I/O wants a pool sized for I/O (here a rayon pool with a
-//! thread per item; any thread pool would do).
+//! global pool at most one request per core is in flight. Blocking I/O wants a pool sized for
+//! I/O (here a rayon pool with a thread per item; any thread pool would do).
 //!
 //! Run: `cargo run -p thread-pool -- rayon --workers 1` (`--workers` sizes the built CPU pool;
 //! `--count` and `--latency-ms` shape the I/O part; `--release` for real CPU numbers)
 //!
-//! Look for: the same prime count on every CPU row, the global pool about `cores` times faster
-//! than sequential; in the I/O table, the global pool's peak in flight equal to the core count
-//! and its wall time about `count / cores` download-plus-upload round trips, against about one
-//! for the pool sized for I/O.
+//! Look for: the same prime count on every CPU row, the global pool up to `cores` times faster
+//! than sequential and the built pool (half the cores by default, leaving the rest to other
+//! work) in proportion to its size, on an idle machine (programs busy on the same cores eat the
+//! gain); in the I/O table, the global pool's peak in flight equal to its thread count and its
+//! wall time about `count / threads` download-plus-upload round trips, against about one for
+//! the pool sized for I/O.
 
 use std::time::Duration;
 

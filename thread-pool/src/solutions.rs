@@ -67,6 +67,44 @@ where
     done_rx
 }
 
+/// How the downloads of [`tally`] ended, counted like flags2's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ok: usize,
+    pub not_found: usize,
+    pub errors: usize,
+}
+
+/// Exercise 4: flags2's summary, every URL counted exactly once.
+pub fn tally(agent: &ureq::Agent, urls: &[String], workers: usize) -> Tally {
+    #[derive(Clone, Copy)]
+    enum Ended {
+        Ok,
+        NotFound,
+        Error,
+    }
+    let ended = map_in_order(urls, workers, |url| {
+        match agent
+            .get(url)
+            .call()
+            .and_then(|mut r| r.body_mut().read_to_vec())
+        {
+            Ok(_) => Ended::Ok,
+            Err(ureq::Error::StatusCode(404)) => Ended::NotFound,
+            Err(_) => Ended::Error,
+        }
+    });
+    let mut tally = Tally::default();
+    for e in ended {
+        match e {
+            Ended::Ok => tally.ok += 1,
+            Ended::NotFound => tally.not_found += 1,
+            Ended::Error => tally.errors += 1,
+        }
+    }
+    tally
+}
+
 /// A job for [`MiniPool`].
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
 

@@ -10,8 +10,8 @@
 //!
 //! Run: `cargo run -p thread-pool -- sweep --count 20 --latency-ms 100`
 //!
-//! Look for: wall time falling as W doubles, about N/W round trips, until W reaches N; after
-//! that it stops falling. The server's peak in flight is min(W, N) on every row.
+//! Look for: wall time falling as W doubles, about N/W round trips rounded up (20 flags on 8
+//! threads take 3), until W reaches N; after that it stops falling. The server's peak in flight is min(W, N) on every row.
 
 use std::time::Duration;
 

@@ -7,7 +7,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
-use thread_pool::workshop::{MiniPool, as_completed, map_in_order};
+use thread_pool::workshop::{MiniPool, Tally, as_completed, map_in_order, tally};
 
 /// Runs `scenario` on its own thread and fails if it takes longer than `limit`, so a pool that
 /// never shuts down fails the test instead of hanging it. A panic in the scenario (such as a
@@ -167,4 +167,41 @@ fn mini_pool_cancel_pending_drops_the_queued_jobs() {
     });
     assert_eq!(cancelled, 10);
     assert_eq!(ran, 0, "a cancelled job ran");
+}
+
+#[test]
+fn tally_counts_every_url_exactly_once() {
+    let server = FakeServer::start(ServerConfig {
+        image_variants: 0,
+        faults: Faults {
+            error_rate: 0.25,
+            ..Faults::default()
+        },
+        ..ServerConfig::default()
+    })
+    .unwrap();
+    let mut urls: Vec<String> = common::data::country_codes(20)
+        .iter()
+        .chain(&["XX", "EU", "ZZ"])
+        .map(|cc| {
+            let cc = cc.to_lowercase();
+            format!("{}/flags/{cc}/{cc}.gif", server.url())
+        })
+        .collect();
+    // Nothing listens on port 1: a refused connection is an error too.
+    urls.push("http://127.0.0.1:1/flags/br/br.gif".into());
+    let agent = thread_pool::flags::agent(Duration::from_secs(30), 4);
+    let got = tally(&agent, &urls, 4);
+    let stats = server.stats();
+    let expected = Tally {
+        ok: stats.status(200) as usize,
+        not_found: stats.status(404) as usize,
+        errors: stats.status(503) as usize + 1,
+    };
+    assert_eq!(got, expected);
+    assert_eq!(got.ok + got.not_found + got.errors, urls.len());
+    assert!(
+        got.errors > 1 && got.not_found > 0,
+        "the seed gives some of each"
+    );
 }

@@ -1,5 +1,70 @@
-//! Placeholder: this crate's tour is built by its own issue.
+//! `thread-pool`: Python's `concurrent.futures.ThreadPoolExecutor`, in Rust.
+//!
+//! `cargo run -p thread-pool` runs every demo in talk order;
+//! `cargo run -p thread-pool -- flags --count 20 --workers 20 --latency-ms 100` runs one;
+//! `--help` lists them.
 
-fn main() {
-    println!("coming soon: see the crate's issue");
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use common::{CommonArgs, say};
+use thread_pool::{errors, flags, handmade, race, rayon_pools, sweep};
+
+/// Thread pools: ThreadPoolExecutor's map and as_completed, a pool built by hand, rayon.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// The demo to run; without one, the whole tour in talk order
+    demo: Option<Demo>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Demo {
+    /// Download flags: sequential, then a pool in map style and in as-completed style
+    Flags,
+    /// The same download with 1, 2, 4, 8, 16, 32 workers: where adding threads stops helping
+    Sweep,
+    /// A thread pool built by hand from std::thread and crossbeam-channel
+    Handmade,
+    /// rayon pools for CPU work; blocking I/O on them is capped at one request per thread
+    Rayon,
+    /// Errors, unknown codes and timeouts, counted like flags2: ok, not found, error
+    Errors,
+    /// "Is there a race in my pool code?": Rust refuses it; Mutex and atomics accepted
+    Race,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.common.init();
+    common::cli::exit_code(run(&cli))
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let args = &cli.common;
+    let demos: Vec<Demo> = match cli.demo {
+        Some(demo) => vec![demo],
+        None => Demo::value_variants().to_vec(),
+    };
+    for demo in demos {
+        let value = demo.to_possible_value().context("demo without a name")?;
+        say!(
+            "\n== {}: {} ==",
+            value.get_name(),
+            value.get_help().map(|h| h.to_string()).unwrap_or_default()
+        );
+        match demo {
+            Demo::Flags => flags::run(args)?,
+            Demo::Sweep => sweep::run(args)?,
+            Demo::Handmade => handmade::run(args)?,
+            Demo::Rayon => rayon_pools::run(args)?,
+            Demo::Errors => errors::run(args)?,
+            Demo::Race => race::run(args)?,
+        }
+    }
+    Ok(())
 }

@@ -6,9 +6,8 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use common::{CommonArgs, say};
+use common::CommonArgs;
 use thread_pool::{errors, flags, handmade, race, rayon_pools, sweep};
 
 /// Thread pools: ThreadPoolExecutor's map and as_completed, a pool built by hand, rayon.
@@ -46,25 +45,12 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
-    let demos: Vec<Demo> = match cli.demo {
-        Some(demo) => vec![demo],
-        None => Demo::value_variants().to_vec(),
-    };
-    for demo in demos {
-        let value = demo.to_possible_value().context("demo without a name")?;
-        say!(
-            "\n== {}: {} ==",
-            value.get_name(),
-            value.get_help().map(|h| h.to_string()).unwrap_or_default()
-        );
-        match demo {
-            Demo::Flags => flags::run(args)?,
-            Demo::Sweep => sweep::run(args)?,
-            Demo::Handmade => handmade::run(args)?,
-            Demo::Rayon => rayon_pools::run(args)?,
-            Demo::Errors => errors::run(args)?,
-            Demo::Race => race::run(args)?,
-        }
-    }
-    Ok(())
+    common::cli::tour(cli.demo, |demo| match demo {
+        Demo::Flags => flags::run(args),
+        Demo::Sweep => sweep::run(args),
+        Demo::Handmade => handmade::run(args),
+        Demo::Rayon => rayon_pools::run(args),
+        Demo::Errors => errors::run(args),
+        Demo::Race => race::run(args),
+    })
 }

@@ -1,0 +1,396 @@
+//! # c10k: ten thousand requests at once, tasks against threads
+//!
+//! Python: `await asyncio.gather(*(fetch(s, url) for url in ten_thousand_urls))` finishes in
+//! about one round trip, while `ThreadPoolExecutor(max_workers=10_000)` pays for a thread (and
+//! its stack) per request, if the machine lets it start that many.
+//!
+//! A tokio task is a small state machine on the heap, so ten thousand of them cost a few
+//! megabytes and a handful of worker threads serve them all; a thread per request costs a
+//! kernel thread, a stack and its buffers each. To keep the figures honest, the fake server runs
+//! in its own process (this program started again with a hidden subcommand), and each variant is
+//! measured in a fresh child process whose peak resident memory (`VmHWM` in `/proc/self/status`)
+//! is its own. Every loopback connection holds a file descriptor in each process, so the demo
+//! reads the open-file limit first and runs the largest size that fits, saying so; every request
+//! has a timeout. Both figures come from `/proc`, so they are Linux-only; elsewhere the demo says
+//! which one it could not read.
+//!
+//! Run: `cargo run -p async-io -- c10k --tasks 10000 --latency-ms 1000` (the tour runs a smaller
+//! size at a shorter latency)
+//!
+//! Look for: the tasks row finishing in about one latency (`x latency` near 1) with every
+//! request in flight at once and tens of MiB; the thread-per-request row using several times
+//! the memory per request.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use common::server::{FakeServer, Faults, RemoteServer, Server, ServerConfig};
+use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use tokio::task::JoinSet;
+
+/// One way of running the requests, each measured in its own child process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Variant {
+    /// One tokio task per request, reqwest, a multi-threaded runtime.
+    Tasks,
+    /// One OS thread per request, blocking ureq.
+    Threads,
+}
+
+/// What a child process measured.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub outcomes: Outcomes,
+    pub wall: Duration,
+    /// Peak resident memory of the child (KiB), and before the requests started.
+    pub peak_kib: Option<u64>,
+    pub base_kib: Option<u64>,
+}
+
+/// Stack size of each request thread: the default 2 MiB is address space, not memory, but
+/// smaller stacks let more threads start.
+const THREAD_STACK: usize = 256 << 10;
+/// Descriptors kept free for everything else a process holds open.
+const SPARE_FDS: u64 = 200;
+/// The thread-per-request row never runs more threads than this.
+const MAX_THREADS: usize = 10_000;
+
+/// Runs in the child: `n` requests to `url`'s flags, the `variant` way, then one result line.
+pub fn child(variant: Variant, n: usize, url: &str, args: &CommonArgs) -> anyhow::Result<()> {
+    let base_kib = peak_memory_kib();
+    let timeout = args.latency_or(1000, 50) * 3 + Duration::from_secs(10);
+    let urls: Vec<String> = common::data::country_codes(n)
+        .iter()
+        .map(|cc| format!("{url}/flags/{0}/{0}.gif", cc.to_lowercase()))
+        .collect();
+    let (ends, wall) = match variant {
+        Variant::Tasks => tasks(urls, timeout)?,
+        Variant::Threads => threads(urls, timeout),
+    };
+    let count = |e: &str| ends.iter().filter(|x| **x == e).count();
+    let (peak, base) = (peak_memory_kib(), base_kib);
+    println!(
+        "c10k-result ok={} failed={} timed_out={} skipped={} wall_us={} peak_kib={} base_kib={}",
+        count("ok"),
+        count("failed"),
+        count("timed_out"),
+        count("skipped"),
+        wall.as_micros(),
+        peak.map_or("-".into(), |k| k.to_string()),
+        base.map_or("-".into(), |k| k.to_string()),
+    );
+    Ok(())
+}
+
+/// Every request a task, all spawned at once on a multi-threaded runtime.
+#[tokio::main]
+async fn tasks(
+    urls: Vec<String>,
+    timeout: Duration,
+) -> anyhow::Result<(Vec<&'static str>, Duration)> {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(timeout)
+        .build()?;
+    let watch = Stopwatch::start();
+    let mut set = JoinSet::new();
+    for url in urls {
+        let client = client.clone();
+        set.spawn(async move {
+            match client
+                .get(&url)
+                .send()
+                .await
+                .and_then(|a| a.error_for_status())
+            {
+                Ok(answer) => match answer.bytes().await {
+                    Ok(_) => "ok",
+                    Err(e) if e.is_timeout() => "timed_out",
+                    Err(_) => "failed",
+                },
+                Err(e) if e.is_timeout() => "timed_out",
+                Err(_) => "failed",
+            }
+        });
+    }
+    let ends = set.join_all().await;
+    Ok((ends, watch.elapsed()))
+}
+
+/// Every request a thread; if the system refuses a thread, the rest are skipped, not crashed.
+fn threads(urls: Vec<String>, timeout: Duration) -> (Vec<&'static str>, Duration) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .proxy(None)
+        .input_buffer_size(16 << 10) // the default 128 KiB per connection adds up
+        .output_buffer_size(16 << 10)
+        .build()
+        .into();
+    let watch = Stopwatch::start();
+    let (n, mut handles, mut ends) = (urls.len(), Vec::new(), Vec::new());
+    for (i, url) in urls.into_iter().enumerate() {
+        let agent = agent.clone();
+        let spawned =
+            std::thread::Builder::new()
+                .stack_size(THREAD_STACK)
+                .spawn(move || {
+                    match agent
+                        .get(&url)
+                        .call()
+                        .and_then(|mut a| a.body_mut().read_to_vec())
+                    {
+                        Ok(_) => "ok",
+                        Err(ureq::Error::Timeout(_)) => "timed_out",
+                        Err(_) => "failed",
+                    }
+                });
+        match spawned {
+            Ok(handle) => handles.push(handle),
+            Err(e) => {
+                eprintln!(
+                    "could not start thread {} of {n} ({e}); skipping the rest",
+                    i + 1
+                );
+                ends.resize(n - i, "skipped");
+                break;
+            }
+        }
+    }
+    ends.extend(handles.into_iter().map(|h| h.join().unwrap_or("failed")));
+    (ends, watch.elapsed())
+}
+
+/// Runs in the server's child process: serves until the parent closes our stdin.
+pub fn serve_child() -> anyhow::Result<()> {
+    let server = FakeServer::start(ServerConfig {
+        image_variants: 0,
+        ..ServerConfig::default()
+    })?;
+    println!("{}", server.url());
+    std::io::stdout().flush()?;
+    std::io::stdin().lock().read_line(&mut String::new())?; // EOF when the parent is done
+    Ok(())
+}
+
+/// The fake server in a child process, stopped when dropped.
+#[derive(Debug)]
+pub struct ServerProcess {
+    child: Child,
+    pub url: String,
+}
+
+impl ServerProcess {
+    pub fn start(exe: &Path) -> anyhow::Result<Self> {
+        let mut child = Command::new(exe)
+            .arg("serve-child")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("cannot start the server process")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut url = String::new();
+        BufReader::new(stdout).read_line(&mut url)?;
+        let url = url.trim().to_string();
+        if !url.starts_with("http://") {
+            let _ = child.kill();
+            bail!("the server process did not start (it said {url:?})");
+        }
+        Ok(Self { child, url })
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take()); // EOF: the server exits
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs one variant in a fresh child process and reads its result line.
+pub fn measure(
+    exe: &Path,
+    variant: Variant,
+    n: usize,
+    url: &str,
+    latency: Duration,
+) -> anyhow::Result<Measured> {
+    let name = if variant == Variant::Tasks {
+        "tasks"
+    } else {
+        "threads"
+    };
+    let output = Command::new(exe)
+        .args(["c10k-child", "--variant", name, "--server", url])
+        .args([
+            "--tasks",
+            &n.to_string(),
+            "--latency-ms",
+            &latency.as_millis().to_string(),
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .context("cannot start the measuring process")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find(|l| l.starts_with("c10k-result"));
+    let (Some(line), true) = (line, output.status.success()) else {
+        bail!("the {name} process failed ({}): {stdout}", output.status);
+    };
+    let field = |key: &str| -> Option<u64> {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+    };
+    Ok(Measured {
+        outcomes: Outcomes {
+            ok: field("ok").context("no ok count")?,
+            errors: field("failed"),
+            timed_out: field("timed_out"),
+            skipped: field("skipped"),
+            ..Outcomes::default()
+        },
+        wall: Duration::from_micros(field("wall_us").context("no wall time")?),
+        peak_kib: field("peak_kib"),
+        base_kib: field("base_kib"),
+    })
+}
+
+pub fn run(
+    args: &CommonArgs,
+    exe: &Path,
+    tasks: Option<usize>,
+    in_tour: bool,
+) -> anyhow::Result<()> {
+    let (normal_n, normal_ms) = if in_tour {
+        (2_000, 300)
+    } else {
+        (10_000, 1_000)
+    };
+    let requested = tasks.unwrap_or(args.pick(normal_n, 200));
+    let latency = args.latency_or(normal_ms, 50);
+    if in_tour && tasks.is_none() {
+        say!(
+            "the tour runs {requested} requests at {} ms; the full run:",
+            latency.as_millis()
+        );
+        say!("  cargo run -p async-io -- c10k --tasks 10000 --latency-ms 1000");
+    }
+
+    // Step 1: the largest size that fits the open-file limit (one descriptor per connection).
+    let n = match open_file_limit() {
+        Some(limit) if limit < requested as u64 + SPARE_FDS => {
+            let fits = limit.saturating_sub(SPARE_FDS).max(1) as usize;
+            say!(
+                "the open-file limit is {limit}: running {fits} requests instead of {requested} (raise it with `ulimit -n`)"
+            );
+            fits
+        }
+        Some(limit) => {
+            say!("open-file limit {limit}: {requested} connections fit");
+            requested
+        }
+        None => {
+            say!(
+                "the open-file limit is not readable on this platform: trying {requested} as asked"
+            );
+            requested
+        }
+    };
+    let n_threads = n.min(MAX_THREADS);
+    if n_threads < n {
+        say!("the thread-per-request row runs {n_threads} threads, the most this demo starts");
+    }
+
+    // Step 2: the server in its own process (or the one given with --server).
+    let spawned = match &args.server {
+        Some(_) => None,
+        None => Some(ServerProcess::start(exe)?),
+    };
+    let url = args
+        .server
+        .clone()
+        .or_else(|| spawned.as_ref().map(|s| s.url.clone()));
+    let server = Server::Remote(RemoteServer::connect(&url.context("no server")?)?);
+    server.set_faults(&Faults {
+        latency_ms: latency.as_millis() as u64,
+        ..Faults::from_args(args, 0, 0)
+    })?;
+    say!(
+        "{n} requests at {} ms latency, server at {}",
+        latency.as_millis(),
+        server.url()
+    );
+
+    // Step 3: each variant in its own process.
+    let mut table = Table::new("c10k", args);
+    let mut tasks_row = None;
+    for (label, variant, size) in [
+        ("thread per request (ureq)", Variant::Threads, n_threads),
+        ("tokio task per request (reqwest)", Variant::Tasks, n),
+    ] {
+        server.reset_stats()?;
+        let m = measure(exe, variant, size, server.url(), latency)?;
+        let peak = server.stats()?.max_in_flight;
+        let mib = m
+            .peak_kib
+            .map_or("n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
+        let per = match (m.peak_kib, m.base_kib) {
+            (Some(p), Some(b)) => format!("{:.1}", p.saturating_sub(b) as f64 / size as f64),
+            _ => "n/a".into(),
+        };
+        let x_latency = m.wall.as_secs_f64() / latency.as_secs_f64().max(1e-3);
+        let mut row = Row::new(label, size, m.wall)
+            .max_in_flight(peak)
+            .outcomes(m.outcomes);
+        if variant == Variant::Threads {
+            row = row.workers(size);
+        }
+        table.push(
+            row.extra("peak memory", mib)
+                .extra("KiB/request", per)
+                .extra("x latency", x_latency),
+        );
+        if variant == Variant::Tasks {
+            tasks_row = Some((m, x_latency));
+        }
+    }
+    table.print();
+    if !cfg!(target_os = "linux") {
+        say!("peak memory is read from /proc/self/status, which only Linux has: shown as n/a");
+    }
+
+    let (m, x_latency) = tasks_row.context("no tasks row")?;
+    say!("tasks: {n} requests in {x_latency:.2}x the latency (aim: within 1.5x)");
+
+    // What was claimed: every request completed (errors only if --error-rate asked for them).
+    if args.error_rate.unwrap_or(0.0) == 0.0 {
+        anyhow::ensure!(
+            m.outcomes.ok == n as u64,
+            "only {} of {n} requests succeeded",
+            m.outcomes.ok
+        );
+    }
+    Ok(())
+}
+
+/// `VmHWM` (peak resident set) of this process in KiB; Linux only.
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The soft limit on open files: `/proc/self/limits` on Linux, `ulimit -n` on other Unixes.
+pub fn open_file_limit() -> Option<u64> {
+    if let Ok(limits) = std::fs::read_to_string("/proc/self/limits") {
+        let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+        return line.split_whitespace().nth(3)?.parse().ok(); // "unlimited" gives None
+    }
+    if cfg!(unix) {
+        let out = Command::new("sh").args(["-c", "ulimit -n"]).output().ok()?;
+        return String::from_utf8_lossy(&out.stdout).trim().parse().ok();
+    }
+    None
+}

@@ -4,22 +4,22 @@
 //! about one round trip, while `ThreadPoolExecutor(max_workers=10_000)` pays for a thread (and
 //! its stack) per request, if the machine lets it start that many.
 //!
-//! A tokio task is a small state machine on the heap, so ten thousand of them cost a few
-//! megabytes and a handful of worker threads serve them all; a thread per request costs a
-//! kernel thread, a stack and its buffers each. To keep the figures honest, the fake server runs
-//! in its own process (this program started again with a hidden subcommand), and each variant is
-//! measured in a fresh child process whose peak resident memory (`VmHWM` in `/proc/self/status`)
-//! is its own. Every loopback connection holds a file descriptor in each process, so the demo
-//! reads the open-file limit first and runs the largest size that fits, saying so; every request
-//! has a timeout. Both figures come from `/proc`, so they are Linux-only; elsewhere the demo says
-//! which one it could not read.
+//! A tokio task is a state machine on the heap, and a few worker threads serve them all; a
+//! thread per request costs a kernel thread, a stack and its buffers each. To keep the figures
+//! honest, the fake server runs in its own process (this program started again with a hidden
+//! subcommand), and each variant is measured in a fresh child process whose peak resident
+//! memory (`VmHWM` in `/proc/self/status`) is its own. Every loopback connection holds a file
+//! descriptor in each process, so the demo reads the open-file limit first and runs the largest
+//! size that fits, saying so; every request has a timeout. Both figures come from `/proc`, so
+//! they are Linux-only; elsewhere the demo says which one it could not read.
 //!
 //! Run: `cargo run -p async-io -- c10k --tasks 10000 --latency-ms 1000` (the tour runs a smaller
 //! size at a shorter latency)
 //!
-//! Look for: the tasks row finishing in about one latency (`x latency` near 1) with every
-//! request in flight at once and tens of MiB; the thread-per-request row using several times
-//! the memory per request.
+//! Look for: `KiB/request`, the memory each request cost: the tasks row needs the least, the
+//! trimmed threads row about twice as much, and threads with default stack and buffer sizes
+//! several times more; `x latency`, wall time over one round trip, lowest for tasks (a debug
+//! build spends much of it in the unoptimised HTTP stack; the line under the table says so).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -27,6 +27,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use clap::ValueEnum;
 use common::server::{FakeServer, Faults, RemoteServer, Server, ServerConfig};
 use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
 use tokio::task::JoinSet;
@@ -36,8 +37,10 @@ use tokio::task::JoinSet;
 pub enum Variant {
     /// One tokio task per request, reqwest, a multi-threaded runtime.
     Tasks,
-    /// One OS thread per request, blocking ureq.
+    /// One OS thread per request, blocking ureq, stacks and buffers shrunk.
     Threads,
+    /// The same with the default thread stack (2 MiB) and ureq buffers (128 KiB each way).
+    ThreadsDefault,
 }
 
 /// What a child process measured.
@@ -53,10 +56,15 @@ pub struct Measured {
 /// Stack size of each request thread: the default 2 MiB is address space, not memory, but
 /// smaller stacks let more threads start.
 const THREAD_STACK: usize = 256 << 10;
+/// ureq's buffers in the shrunk variant (a flag is a few KiB; the default is 128 KiB each way).
+const BUFFER: usize = 16 << 10;
 /// Descriptors kept free for everything else a process holds open.
 const SPARE_FDS: u64 = 200;
 /// The thread-per-request row never runs more threads than this.
 const MAX_THREADS: usize = 10_000;
+
+/// The row with default thread stacks and ureq buffers never runs more threads than this.
+const MAX_DEFAULT_THREADS: usize = 2_000;
 
 /// Runs in the child: `n` requests to `url`'s flags, the `variant` way, then one result line.
 pub fn child(variant: Variant, n: usize, url: &str, args: &CommonArgs) -> anyhow::Result<()> {
@@ -68,7 +76,8 @@ pub fn child(variant: Variant, n: usize, url: &str, args: &CommonArgs) -> anyhow
         .collect();
     let (ends, wall) = match variant {
         Variant::Tasks => tasks(urls, timeout)?,
-        Variant::Threads => threads(urls, timeout),
+        Variant::Threads => threads(urls, timeout, true),
+        Variant::ThreadsDefault => threads(urls, timeout, false),
     };
     let count = |e: &str| ends.iter().filter(|x| **x == e).count();
     let (peak, base) = (peak_memory_kib(), base_kib);
@@ -121,32 +130,30 @@ async fn tasks(
 }
 
 /// Every request a thread; if the system refuses a thread, the rest are skipped, not crashed.
-fn threads(urls: Vec<String>, timeout: Duration) -> (Vec<&'static str>, Duration) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+fn threads(urls: Vec<String>, timeout: Duration, shrunk: bool) -> (Vec<&'static str>, Duration) {
+    let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
-        .proxy(None)
-        .input_buffer_size(16 << 10) // the default 128 KiB per connection adds up
-        .output_buffer_size(16 << 10)
-        .build()
-        .into();
+        .proxy(None);
+    if shrunk {
+        config = config.input_buffer_size(BUFFER).output_buffer_size(BUFFER);
+    }
+    let agent: ureq::Agent = config.build().into();
     let watch = Stopwatch::start();
     let (n, mut handles, mut ends) = (urls.len(), Vec::new(), Vec::new());
     for (i, url) in urls.into_iter().enumerate() {
         let agent = agent.clone();
-        let spawned =
-            std::thread::Builder::new()
-                .stack_size(THREAD_STACK)
-                .spawn(move || {
-                    match agent
-                        .get(&url)
-                        .call()
-                        .and_then(|mut a| a.body_mut().read_to_vec())
-                    {
-                        Ok(_) => "ok",
-                        Err(ureq::Error::Timeout(_)) => "timed_out",
-                        Err(_) => "failed",
-                    }
-                });
+        let mut builder = std::thread::Builder::new();
+        if shrunk {
+            builder = builder.stack_size(THREAD_STACK);
+        }
+        let spawned = builder.spawn(move || {
+            let answer = agent.get(&url).call();
+            match answer.and_then(|mut a| a.body_mut().read_to_vec()) {
+                Ok(_) => "ok",
+                Err(ureq::Error::Timeout(_)) => "timed_out",
+                Err(_) => "failed",
+            }
+        });
         match spawned {
             Ok(handle) => handles.push(handle),
             Err(e) => {
@@ -217,11 +224,10 @@ pub fn measure(
     url: &str,
     latency: Duration,
 ) -> anyhow::Result<Measured> {
-    let name = if variant == Variant::Tasks {
-        "tasks"
-    } else {
-        "threads"
-    };
+    let value = variant
+        .to_possible_value()
+        .context("a variant without a name")?;
+    let name = value.get_name();
     let output = Command::new(exe)
         .args(["c10k-child", "--variant", name, "--server", url])
         .args([
@@ -298,9 +304,20 @@ pub fn run(
             requested
         }
     };
-    let n_threads = n.min(MAX_THREADS);
+    let n_threads = n.min(MAX_THREADS).min(thread_limit().unwrap_or(usize::MAX));
     if n_threads < n {
-        say!("the thread-per-request row runs {n_threads} threads, the most this demo starts");
+        say!("the thread-per-request row runs {n_threads} threads, the most this demo starts here");
+    }
+    say!(
+        "threads get {} KiB stacks and {} KiB ureq buffers; the last row keeps the defaults (2 MiB, 128 KiB)",
+        THREAD_STACK >> 10,
+        BUFFER >> 10
+    );
+    let n_defaults = n_threads.min(MAX_DEFAULT_THREADS);
+    if n_defaults < n_threads {
+        say!(
+            "the row with default stacks and buffers runs {n_defaults} threads: compare KiB/request"
+        );
     }
 
     // Step 2: the server in its own process (or the one given with --server).
@@ -329,6 +346,11 @@ pub fn run(
     for (label, variant, size) in [
         ("thread per request (ureq)", Variant::Threads, n_threads),
         ("tokio task per request (reqwest)", Variant::Tasks, n),
+        (
+            "thread per request, default sizes",
+            Variant::ThreadsDefault,
+            n_defaults,
+        ),
     ] {
         server.reset_stats()?;
         let m = measure(exe, variant, size, server.url(), latency)?;
@@ -344,7 +366,7 @@ pub fn run(
         let mut row = Row::new(label, size, m.wall)
             .max_in_flight(peak)
             .outcomes(m.outcomes);
-        if variant == Variant::Threads {
+        if variant != Variant::Tasks {
             row = row.workers(size);
         }
         table.push(
@@ -363,6 +385,14 @@ pub fn run(
 
     let (m, x_latency) = tasks_row.context("no tasks row")?;
     say!("tasks: {n} requests in {x_latency:.2}x the latency (aim: within 1.5x)");
+    if x_latency > 1.5 && cfg!(debug_assertions) {
+        say!(
+            "  this is a debug build: reqwest, hyper and tokio unoptimised cost most of the excess;"
+        );
+        say!(
+            "  `cargo run --release -p async-io -- c10k` shows the runtime itself (so does an idle machine)"
+        );
+    }
 
     // What was claimed: every request completed (errors only if --error-rate asked for them).
     if args.error_rate.unwrap_or(0.0) == 0.0 {
@@ -373,6 +403,26 @@ pub fn run(
         );
     }
     Ok(())
+}
+
+/// Half the threads this user may have, as far as Linux says (`threads-max`, `pid_max` and the
+/// process limit), leaving room for everything else running; `None` elsewhere.
+pub fn thread_limit() -> Option<usize> {
+    let read = |path: &str| {
+        std::fs::read_to_string(path)
+            .ok()?
+            .trim()
+            .parse::<usize>()
+            .ok()
+    };
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let processes = limits
+        .lines()
+        .find(|l| l.starts_with("Max processes"))
+        .and_then(|l| l.split_whitespace().nth(2)?.parse::<usize>().ok())
+        .unwrap_or(usize::MAX);
+    let system = read("/proc/sys/kernel/threads-max")?.min(read("/proc/sys/kernel/pid_max")?);
+    Some(system.min(processes) / 2)
 }
 
 /// `VmHWM` (peak resident set) of this process in KiB; Linux only.

@@ -21,16 +21,19 @@
 //! several times more; `x latency`, wall time over one round trip, lowest for tasks (a debug
 //! build spends much of it in the unoptimised HTTP stack; the line under the table says so).
 
-use std::io::{BufRead, BufReader, Write};
+mod limits;
+mod process;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use anyhow::{Context, bail};
-use clap::ValueEnum;
-use common::server::{FakeServer, Faults, RemoteServer, Server, ServerConfig};
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use anyhow::Context;
+use common::server::{Faults, RemoteServer, Server};
+use common::{CommonArgs, Row, Stopwatch, Table, say};
 use tokio::task::JoinSet;
+
+pub use limits::{open_file_limit, peak_memory_kib, thread_limit};
+pub use process::{Measured, ServerProcess, child, measure, serve_child};
 
 /// One way of running the requests, each measured in its own child process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,16 +44,6 @@ pub enum Variant {
     Threads,
     /// The same with the default thread stack (2 MiB) and ureq buffers (128 KiB each way).
     ThreadsDefault,
-}
-
-/// What a child process measured.
-#[derive(Debug, Clone)]
-pub struct Measured {
-    pub outcomes: Outcomes,
-    pub wall: Duration,
-    /// Peak resident memory of the child (KiB), and before the requests started.
-    pub peak_kib: Option<u64>,
-    pub base_kib: Option<u64>,
 }
 
 /// Stack size of each request thread: the default 2 MiB is address space, not memory, but
@@ -66,37 +59,9 @@ const MAX_THREADS: usize = 10_000;
 /// The row with default thread stacks and ureq buffers never runs more threads than this.
 const MAX_DEFAULT_THREADS: usize = 2_000;
 
-/// Runs in the child: `n` requests to `url`'s flags, the `variant` way, then one result line.
-pub fn child(variant: Variant, n: usize, url: &str, args: &CommonArgs) -> anyhow::Result<()> {
-    let base_kib = peak_memory_kib();
-    let timeout = args.latency_or(1000, 50) * 3 + Duration::from_secs(10);
-    let urls: Vec<String> = common::data::country_codes(n)
-        .iter()
-        .map(|cc| format!("{url}/flags/{0}/{0}.gif", cc.to_lowercase()))
-        .collect();
-    let (ends, wall) = match variant {
-        Variant::Tasks => tasks(urls, timeout)?,
-        Variant::Threads => threads(urls, timeout, true),
-        Variant::ThreadsDefault => threads(urls, timeout, false),
-    };
-    let count = |e: &str| ends.iter().filter(|x| **x == e).count();
-    let (peak, base) = (peak_memory_kib(), base_kib);
-    println!(
-        "c10k-result ok={} failed={} timed_out={} skipped={} wall_us={} peak_kib={} base_kib={}",
-        count("ok"),
-        count("failed"),
-        count("timed_out"),
-        count("skipped"),
-        wall.as_micros(),
-        peak.map_or("-".into(), |k| k.to_string()),
-        base.map_or("-".into(), |k| k.to_string()),
-    );
-    Ok(())
-}
-
 /// Every request a task, all spawned at once on a multi-threaded runtime.
 #[tokio::main]
-async fn tasks(
+pub(crate) async fn tasks(
     urls: Vec<String>,
     timeout: Duration,
 ) -> anyhow::Result<(Vec<&'static str>, Duration)> {
@@ -130,7 +95,11 @@ async fn tasks(
 }
 
 /// Every request a thread; if the system refuses a thread, the rest are skipped, not crashed.
-fn threads(urls: Vec<String>, timeout: Duration, shrunk: bool) -> (Vec<&'static str>, Duration) {
+pub(crate) fn threads(
+    urls: Vec<String>,
+    timeout: Duration,
+    shrunk: bool,
+) -> (Vec<&'static str>, Duration) {
     let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .proxy(None);
@@ -168,99 +137,6 @@ fn threads(urls: Vec<String>, timeout: Duration, shrunk: bool) -> (Vec<&'static 
     }
     ends.extend(handles.into_iter().map(|h| h.join().unwrap_or("failed")));
     (ends, watch.elapsed())
-}
-
-/// Runs in the server's child process: serves until the parent closes our stdin.
-pub fn serve_child() -> anyhow::Result<()> {
-    let server = FakeServer::start(ServerConfig {
-        image_variants: 0,
-        ..ServerConfig::default()
-    })?;
-    println!("{}", server.url());
-    std::io::stdout().flush()?;
-    std::io::stdin().lock().read_line(&mut String::new())?; // EOF when the parent is done
-    Ok(())
-}
-
-/// The fake server in a child process, stopped when dropped.
-#[derive(Debug)]
-pub struct ServerProcess {
-    child: Child,
-    pub url: String,
-}
-
-impl ServerProcess {
-    pub fn start(exe: &Path) -> anyhow::Result<Self> {
-        let mut child = Command::new(exe)
-            .arg("serve-child")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .context("cannot start the server process")?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let mut url = String::new();
-        BufReader::new(stdout).read_line(&mut url)?;
-        let url = url.trim().to_string();
-        if !url.starts_with("http://") {
-            let _ = child.kill();
-            bail!("the server process did not start (it said {url:?})");
-        }
-        Ok(Self { child, url })
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take()); // EOF: the server exits
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs one variant in a fresh child process and reads its result line.
-pub fn measure(
-    exe: &Path,
-    variant: Variant,
-    n: usize,
-    url: &str,
-    latency: Duration,
-) -> anyhow::Result<Measured> {
-    let value = variant
-        .to_possible_value()
-        .context("a variant without a name")?;
-    let name = value.get_name();
-    let output = Command::new(exe)
-        .args(["c10k-child", "--variant", name, "--server", url])
-        .args([
-            "--tasks",
-            &n.to_string(),
-            "--latency-ms",
-            &latency.as_millis().to_string(),
-        ])
-        .stderr(Stdio::inherit())
-        .output()
-        .context("cannot start the measuring process")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().find(|l| l.starts_with("c10k-result"));
-    let (Some(line), true) = (line, output.status.success()) else {
-        bail!("the {name} process failed ({}): {stdout}", output.status);
-    };
-    let field = |key: &str| -> Option<u64> {
-        line.split_whitespace()
-            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-            .and_then(|v| v.parse().ok())
-    };
-    Ok(Measured {
-        outcomes: Outcomes {
-            ok: field("ok").context("no ok count")?,
-            errors: field("failed"),
-            timed_out: field("timed_out"),
-            skipped: field("skipped"),
-            ..Outcomes::default()
-        },
-        wall: Duration::from_micros(field("wall_us").context("no wall time")?),
-        peak_kib: field("peak_kib"),
-        base_kib: field("base_kib"),
-    })
 }
 
 pub fn run(
@@ -403,44 +279,4 @@ pub fn run(
         );
     }
     Ok(())
-}
-
-/// Half the threads this user may have, as far as Linux says (`threads-max`, `pid_max` and the
-/// process limit), leaving room for everything else running; `None` elsewhere.
-pub fn thread_limit() -> Option<usize> {
-    let read = |path: &str| {
-        std::fs::read_to_string(path)
-            .ok()?
-            .trim()
-            .parse::<usize>()
-            .ok()
-    };
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let processes = limits
-        .lines()
-        .find(|l| l.starts_with("Max processes"))
-        .and_then(|l| l.split_whitespace().nth(2)?.parse::<usize>().ok())
-        .unwrap_or(usize::MAX);
-    let system = read("/proc/sys/kernel/threads-max")?.min(read("/proc/sys/kernel/pid_max")?);
-    Some(system.min(processes) / 2)
-}
-
-/// `VmHWM` (peak resident set) of this process in KiB; Linux only.
-pub fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The soft limit on open files: `/proc/self/limits` on Linux, `ulimit -n` on other Unixes.
-pub fn open_file_limit() -> Option<u64> {
-    if let Ok(limits) = std::fs::read_to_string("/proc/self/limits") {
-        let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
-        return line.split_whitespace().nth(3)?.parse().ok(); // "unlimited" gives None
-    }
-    if cfg!(unix) {
-        let out = Command::new("sh").args(["-c", "ulimit -n"]).output().ok()?;
-        return String::from_utf8_lossy(&out.stdout).trim().parse().ok();
-    }
-    None
 }

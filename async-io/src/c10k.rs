@@ -146,7 +146,7 @@ pub fn run(
     in_tour: bool,
 ) -> anyhow::Result<()> {
     let (normal_n, normal_ms) = if in_tour {
-        (2_000, 300)
+        (1_000, 500)
     } else {
         (10_000, 1_000)
     };

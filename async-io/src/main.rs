@@ -21,7 +21,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "M", value_parser = at_least_one)]
     concurrency: Option<usize>,
 
-    /// Concurrent requests in the c10k demo [default: 10000 alone, 2000 in the tour]
+    /// Concurrent requests in the c10k demo [default: 10000 alone, 1000 in the tour]
     #[arg(long, global = true, value_name = "N", value_parser = at_least_one)]
     tasks: Option<usize>,
 

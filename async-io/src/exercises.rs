@@ -1,0 +1,68 @@
+//! Exercises for `async-io`. Replace each `todo!()` with your code, then run
+//!
+//! ```text
+//! cargo test -p async-io --features exercises --test exercises
+//! ```
+//!
+//! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
+//! The tests start a fake server and hand you its URLs; no network is needed.
+#![allow(unused_variables)]
+
+use std::time::Duration;
+
+/// How a batch of requests ended (exercise 4). Every URL is counted exactly once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ok: usize,
+    pub failed: usize,
+    pub timed_out: usize,
+}
+
+/// Exercise 1: download every URL concurrently, one task per URL, and return each body's
+/// length in the order of `urls`; `None` for a request that failed or answered an error status.
+///
+/// Hints: `tokio::task::JoinSet`; `set.spawn(async move { .. })` needs owned data, so clone the
+/// client (cheap: it is a handle) and the URL, and return the index with the result;
+/// `set.join_next().await` gives `Some(Result<T, JoinError>)` until the set is empty.
+/// `client.get(url).send().await?.error_for_status()?.bytes().await?` is one download.
+pub async fn download_all(client: &reqwest::Client, urls: &[String]) -> Vec<Option<usize>> {
+    todo!()
+}
+
+/// Exercise 2: the same download, but with at most `limit` requests in flight at once.
+///
+/// Hints: `Arc<tokio::sync::Semaphore>` with `limit` permits; spawn every task at once and
+/// acquire the permit *inside* the task with `permits.clone().acquire_owned().await`, keeping
+/// the permit alive (`let _permit = ..`, not `let _ = ..`) until the download is done.
+pub async fn download_capped(
+    client: &reqwest::Client,
+    urls: &[String],
+    limit: usize,
+) -> Vec<Option<usize>> {
+    todo!()
+}
+
+/// Exercise 3: `producers` tasks each send `items_each` items `(producer, seq)` with `seq`
+/// counting from 0, over a bounded `tokio::sync::mpsc` channel of `capacity`; one consumer
+/// receives them all and returns them in the order it received them. It must return on its own
+/// once every producer is done: no sentinel value, no counting.
+///
+/// Hints: `mpsc::channel(capacity)`; give each producer task its own `tx.clone()`, and drop the
+/// original `tx`, or `rx.recv()` never returns `None`.
+pub async fn pipeline(producers: usize, items_each: usize, capacity: usize) -> Vec<(usize, usize)> {
+    todo!()
+}
+
+/// Exercise 4: request every URL concurrently, each with its own timeout of `limit`, and count
+/// how each one ended: ok (status 200 and a body), failed (any error or error status), or timed
+/// out.
+///
+/// Hints: `tokio::time::timeout(limit, fut).await` gives `Err(Elapsed)` when time runs out;
+/// `futures::future::join_all` runs the futures of one batch at once.
+pub async fn fetch_with_timeout(
+    client: &reqwest::Client,
+    urls: &[String],
+    limit: Duration,
+) -> Tally {
+    todo!()
+}

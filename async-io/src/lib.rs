@@ -1,0 +1,24 @@
+//! asyncio in Rust: the tokio section of the Python concurrency talks.
+//!
+//! Each module is one demo (`cargo run -p async-io -- <demo>`); `exercises` is the attendee's
+//! file and `solutions` its answers. Tests reach both through [`workshop`].
+
+pub mod anatomy;
+pub mod blocking;
+pub mod c10k;
+pub mod flags;
+pub mod producer_consumer;
+pub mod semaphore;
+pub mod shutdown;
+pub mod timeouts;
+
+pub mod exercises;
+pub mod solutions;
+
+/// The exercises' answers by default; the attendee's stubs under `--features exercises`.
+#[cfg(not(feature = "exercises"))]
+pub use solutions as workshop;
+
+/// The exercises' answers by default; the attendee's stubs under `--features exercises`.
+#[cfg(feature = "exercises")]
+pub use exercises as workshop;

@@ -1,0 +1,106 @@
+//! Solutions to the exercises in `exercises.rs` (same signatures, solved).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::join_all;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+/// How a batch of requests ended (exercise 4). Every URL is counted exactly once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ok: usize,
+    pub failed: usize,
+    pub timed_out: usize,
+}
+
+async fn body_len(client: &reqwest::Client, url: &str) -> reqwest::Result<usize> {
+    let answer = client.get(url).send().await?.error_for_status()?;
+    Ok(answer.bytes().await?.len())
+}
+
+/// Exercise 1: one task per URL in a `JoinSet`; results put back in input order.
+pub async fn download_all(client: &reqwest::Client, urls: &[String]) -> Vec<Option<usize>> {
+    let mut set = JoinSet::new();
+    for (i, url) in urls.iter().enumerate() {
+        let (client, url) = (client.clone(), url.clone());
+        set.spawn(async move { (i, body_len(&client, &url).await.ok()) });
+    }
+    let mut results = vec![None; urls.len()];
+    while let Some(done) = set.join_next().await {
+        if let Ok((i, len)) = done {
+            results[i] = len;
+        }
+    }
+    results
+}
+
+/// Exercise 2: the permit is acquired inside each task and held for its download.
+pub async fn download_capped(
+    client: &reqwest::Client,
+    urls: &[String],
+    limit: usize,
+) -> Vec<Option<usize>> {
+    let permits = Arc::new(Semaphore::new(limit));
+    let mut set = JoinSet::new();
+    for (i, url) in urls.iter().enumerate() {
+        let (client, url, permits) = (client.clone(), url.clone(), Arc::clone(&permits));
+        set.spawn(async move {
+            let Ok(_permit) = permits.acquire_owned().await else {
+                return (i, None); // only if the semaphore was closed
+            };
+            (i, body_len(&client, &url).await.ok())
+        });
+    }
+    let mut results = vec![None; urls.len()];
+    while let Some(done) = set.join_next().await {
+        if let Ok((i, len)) = done {
+            results[i] = len;
+        }
+    }
+    results
+}
+
+/// Exercise 3: the stream ends when the last sender is dropped.
+pub async fn pipeline(producers: usize, items_each: usize, capacity: usize) -> Vec<(usize, usize)> {
+    let (tx, mut rx) = mpsc::channel(capacity);
+    for producer in 0..producers {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            for seq in 0..items_each {
+                if tx.send((producer, seq)).await.is_err() {
+                    return; // the consumer is gone
+                }
+            }
+        });
+    }
+    drop(tx);
+    let mut received = Vec::new();
+    while let Some(item) = rx.recv().await {
+        received.push(item);
+    }
+    received
+}
+
+/// Exercise 4: a timeout around each request, and a count of how each ended.
+pub async fn fetch_with_timeout(
+    client: &reqwest::Client,
+    urls: &[String],
+    limit: Duration,
+) -> Tally {
+    let ends = join_all(
+        urls.iter()
+            .map(|url| tokio::time::timeout(limit, body_len(client, url))),
+    )
+    .await;
+    let mut tally = Tally::default();
+    for end in ends {
+        match end {
+            Ok(Ok(_)) => tally.ok += 1,
+            Ok(Err(_)) => tally.failed += 1,
+            Err(_elapsed) => tally.timed_out += 1,
+        }
+    }
+    tally
+}

@@ -1,0 +1,272 @@
+//! Tests of the demos: the behaviour each one claims, checked without timing anything.
+//! Where time matters at all, the margins are whole seconds against milliseconds.
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_io::timeouts::End;
+use async_io::{anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts};
+use common::server::{FakeServer, Faults, RemoteServer, Rendezvous, Server, ServerConfig};
+
+const EXE: &str = env!("CARGO_BIN_EXE_async-io");
+
+fn server(faults: Faults) -> FakeServer {
+    let config = ServerConfig {
+        image_variants: 0,
+        faults,
+        ..ServerConfig::default()
+    };
+    FakeServer::start(config).unwrap()
+}
+
+/// Answers held until `count` requests are in flight together (or 20 s pass).
+fn rendezvous(count: usize) -> Faults {
+    let rendezvous = Rendezvous {
+        count: count as u64,
+        timeout_ms: 20_000,
+    };
+    Faults {
+        rendezvous: Some(rendezvous),
+        ..Faults::default()
+    }
+}
+
+fn slow(latency_ms: u64) -> Faults {
+    Faults {
+        latency_ms,
+        ..Faults::default()
+    }
+}
+
+fn flag_urls(server: &FakeServer, n: usize) -> Vec<String> {
+    common::data::country_codes(n)
+        .iter()
+        .map(|cc| {
+            format!(
+                "{}/flags/{cc}/{cc}.gif",
+                server.url(),
+                cc = cc.to_lowercase()
+            )
+        })
+        .collect()
+}
+
+fn client() -> reqwest::Client {
+    flags::client(Duration::from_secs(60)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gather_keeps_spawn_order_and_join_set_gives_finishing_order() {
+    let ms = Duration::from_millis;
+    // Every job is still waiting when the last one starts, so all three are in flight at once.
+    let jobs = [("slow", ms(900)), ("fast", ms(300)), ("middle", ms(600))];
+    let (gathered, peak) = anatomy::gather(&jobs).await.unwrap();
+    assert_eq!(gathered, ["slow", "fast", "middle"]);
+    assert_eq!(peak, 3);
+    let (completed, _) = anatomy::as_completed(&jobs).await.unwrap();
+    assert_eq!(completed, ["fast", "middle", "slow"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flags_concurrent_has_every_request_in_flight_and_sequential_one() {
+    let n = 8;
+    let server = server(rendezvous(n));
+    let urls = flag_urls(&server, n);
+    let client = client();
+
+    let concurrent = flags::concurrent(&client, &urls).await;
+    assert!(
+        concurrent
+            .iter()
+            .all(|f| matches!(f, flags::Fetched::Ok(len) if *len > 0))
+    );
+    assert_eq!(server.stats().max_in_flight, n as u64);
+
+    // Rendezvous of 1: each answer goes at once; the sequential client never overlaps.
+    server.set_faults(rendezvous(1)).unwrap();
+    server.reset_stats();
+    let sequential = flags::sequential(&client, &urls).await;
+    assert_eq!(sequential, concurrent);
+    assert_eq!(server.stats().max_in_flight, 1);
+
+    // A pool of 4 threads: the server sees exactly 4 at once.
+    server.set_faults(rendezvous(4)).unwrap();
+    server.reset_stats();
+    let urls2 = urls.clone();
+    let pooled =
+        tokio::task::spawn_blocking(move || flags::thread_pool(&urls2, 4, Duration::from_secs(60)))
+            .await
+            .unwrap();
+    assert_eq!(pooled, concurrent);
+    assert_eq!(server.stats().max_in_flight, 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flags_count_not_found_and_errors() {
+    let server = server(Faults::default());
+    let mut urls = flag_urls(&server, 3);
+    urls.push(format!("{}/flags/zz/zz.gif", server.url()));
+    let results = flags::concurrent(&client(), &urls).await;
+    let tally = flags::tally(&results);
+    assert_eq!(
+        (tally.ok, tally.not_found, tally.errors),
+        (3, Some(1), Some(0))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn semaphore_cap_equals_the_servers_peak() {
+    for cap in [1, 3, 5] {
+        let server = server(rendezvous(cap));
+        let urls = flag_urls(&server, 3 * cap);
+        let results = semaphore::download_capped(&client(), &urls, cap)
+            .await
+            .unwrap();
+        assert!(results.iter().all(|&ok| ok), "cap {cap}: a download failed");
+        let stats = server.stats();
+        assert_eq!(stats.requests, 3 * cap as u64);
+        assert_eq!(stats.max_in_flight, cap as u64, "cap {cap}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn producer_consumer_delivers_every_item_once_in_order_and_ends() {
+    let report = producer_consumer::pipeline(40, 2, Duration::ZERO, Duration::from_millis(5))
+        .await
+        .unwrap();
+    assert_eq!(report.consumed.len(), 80);
+    for producer in ["A", "B"] {
+        let seqs: Vec<usize> = report
+            .consumed
+            .iter()
+            .filter(|(p, _)| *p == producer)
+            .map(|(_, s)| *s)
+            .collect();
+        assert_eq!(seqs, (0..40).collect::<Vec<_>>(), "producer {producer}");
+    }
+    assert!(report.queue_lengths.iter().all(|&n| n <= 2));
+    // Producers that never sleep against a consumer that does: the queue fills up.
+    assert!(report.producer_waits > 0);
+}
+
+fn count(ends: &[End], end: End) -> usize {
+    ends.iter().filter(|&&e| e == end).count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timeouts_account_for_every_request() {
+    let (fast, slow) = (server(Faults::default()), server(slow(20_000)));
+    let (fast_urls, slow_urls) = (flag_urls(&fast, 5), flag_urls(&slow, 5));
+    let client = client();
+    let (short, long) = (Duration::from_millis(300), Duration::from_secs(60));
+
+    let ends = timeouts::per_request(&client, &fast_urls, long).await;
+    assert_eq!(count(&ends, End::Done), 5);
+    let ends = timeouts::per_request(&client, &slow_urls, short).await;
+    assert_eq!(count(&ends, End::TimedOut), 5);
+
+    let ends = timeouts::batch_deadline(&client, &fast_urls, long)
+        .await
+        .unwrap();
+    assert_eq!(count(&ends, End::Done), 5);
+    let ends = timeouts::batch_deadline(&client, &slow_urls, short)
+        .await
+        .unwrap();
+    assert_eq!(count(&ends, End::TimedOut), 5);
+
+    // The fast mirror wins every race; every slow request is cancelled, none is lost.
+    let (ends, mirror_wins) = timeouts::race(&client, &slow_urls, &fast_urls).await;
+    assert_eq!(mirror_wins, 5);
+    assert_eq!(
+        (count(&ends, End::Done), count(&ends, End::Cancelled)),
+        (5, 5)
+    );
+
+    let ends = timeouts::cancel_group(&client, &slow_urls, short)
+        .await
+        .unwrap();
+    assert_eq!(count(&ends, End::Cancelled), 5);
+    let tally = timeouts::tally(&ends);
+    assert_eq!(tally.total(), 5);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_blocking_task_stalls_the_ticker_at_least_as_long_as_it_blocks() {
+    let block = Duration::from_millis(200);
+    let ms = Duration::from_millis;
+    let ticks = blocking::measure(blocking::Job::SleepInTask, ms(5), ms(400), block)
+        .await
+        .unwrap();
+    assert!(
+        ticks.longest_gap >= block,
+        "longest gap {:?}",
+        ticks.longest_gap
+    );
+    assert!(ticks.ticked < ticks.expected);
+    let ticks = blocking::measure(blocking::Job::SpinInTask, ms(5), ms(400), block)
+        .await
+        .unwrap();
+    assert!(
+        ticks.longest_gap >= block,
+        "longest gap {:?}",
+        ticks.longest_gap
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn both_mutex_fixes_count_every_increment() {
+    assert_eq!(blocking::scoped_guard(50).await.unwrap(), 50);
+    assert_eq!(blocking::async_mutex(50).await.unwrap(), 50);
+}
+
+#[test]
+fn c10k_completes_every_request_with_the_server_in_its_own_process() {
+    let exe = Path::new(EXE);
+    let process = c10k::ServerProcess::start(exe).unwrap();
+    let server = Server::Remote(RemoteServer::connect(&process.url).unwrap());
+    server.set_faults(&slow(200)).unwrap();
+    let latency = Duration::from_millis(200);
+    for (variant, n) in [(c10k::Variant::Tasks, 1_000), (c10k::Variant::Threads, 200)] {
+        server.reset_stats().unwrap();
+        let measured = c10k::measure(exe, variant, n, &process.url, latency).unwrap();
+        let o = measured.outcomes;
+        assert_eq!(o.ok, n as u64, "{variant:?}: {o:?}");
+        assert_eq!(
+            (o.errors, o.timed_out, o.skipped),
+            (Some(0), Some(0), Some(0))
+        );
+        assert_eq!(server.stats().unwrap().requests, n as u64);
+        if cfg!(target_os = "linux") {
+            assert!(measured.peak_kib.is_some_and(|p| p > 0));
+        }
+    }
+}
+
+#[test]
+fn the_open_file_limit_is_read_on_linux() {
+    if cfg!(target_os = "linux") {
+        assert!(c10k::open_file_limit().is_some_and(|n| n > 0));
+        assert!(c10k::peak_memory_kib().is_some_and(|n| n > 0));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_service_finishes_in_flight_work_and_exits_cleanly_on_sigint() {
+    let session = shutdown::run_and_interrupt(Path::new(EXE), 300, 2, |_| {}).unwrap();
+    assert!(session.status.success(), "exit status {}", session.status);
+    assert!(session.accepted >= 2);
+    assert_eq!(session.finished, session.accepted);
+    assert!(
+        session
+            .lines
+            .iter()
+            .any(|l| l.starts_with("Ctrl-C: no new work"))
+    );
+    let finished_lines = session
+        .lines
+        .iter()
+        .filter(|l| l.starts_with("finished job"))
+        .count();
+    assert_eq!(finished_lines as u64, session.accepted);
+}

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use async_io::{anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts};
 use clap::{Parser, ValueEnum};
-use common::{CommonArgs, say};
+use common::CommonArgs;
 
 /// Python's asyncio in Rust: tokio tasks, async downloads, semaphores, queues, timeouts, 10k tasks.
 #[derive(Debug, Parser)]
@@ -18,11 +18,11 @@ struct Cli {
     demo: Option<Demo>,
 
     /// Cap on requests in flight (semaphore demo: one row for this cap instead of a sweep)
-    #[arg(long, global = true, value_name = "M", value_parser = at_least_one)]
+    #[arg(long, global = true, value_name = "M", value_parser = common::cli::at_least_one)]
     concurrency: Option<usize>,
 
     /// Concurrent requests in the c10k demo [default: 10000 alone, 1000 in the tour]
-    #[arg(long, global = true, value_name = "N", value_parser = at_least_one)]
+    #[arg(long, global = true, value_name = "N", value_parser = common::cli::at_least_one)]
     tasks: Option<usize>,
 
     /// (internal) which variant a c10k child process measures
@@ -62,12 +62,6 @@ enum Demo {
     Service,
 }
 
-impl Demo {
-    fn internal(self) -> bool {
-        matches!(self, Demo::ServeChild | Demo::C10kChild | Demo::Service)
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli.common.init();
@@ -77,52 +71,25 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
     let in_tour = cli.demo.is_none();
-    let demos: Vec<Demo> = match cli.demo {
-        Some(demo) => vec![demo],
-        None => Demo::value_variants()
-            .iter()
-            .copied()
-            .filter(|d| !d.internal())
-            .collect(),
-    };
     let exe = || std::env::current_exe().context("cannot find this program's path");
-    for demo in demos {
-        if !demo.internal() {
-            let value = demo.to_possible_value().context("demo without a name")?;
-            say!(
-                "\n== {}: {} ==",
-                value.get_name(),
-                value.get_help().map(|h| h.to_string()).unwrap_or_default()
-            );
+    common::cli::tour(cli.demo, |demo| match demo {
+        Demo::Anatomy => anatomy::run(args),
+        Demo::Flags => flags::run(args),
+        Demo::Semaphore => semaphore::run(args, cli.concurrency),
+        Demo::ProducerConsumer => producer_consumer::run(args),
+        Demo::Timeouts => timeouts::run(args),
+        Demo::Blocking => blocking::run(args),
+        Demo::C10k => c10k::run(args, &exe()?, cli.tasks, in_tour),
+        Demo::Shutdown => shutdown::run(args, &exe()?),
+        Demo::ServeChild => c10k::serve_child(),
+        Demo::C10kChild => {
+            let variant = cli.variant.context("c10k-child needs --variant")?;
+            let url = args
+                .server
+                .as_deref()
+                .context("c10k-child needs --server")?;
+            c10k::child(variant, cli.tasks.unwrap_or(1), url, args)
         }
-        match demo {
-            Demo::Anatomy => anatomy::run(args)?,
-            Demo::Flags => flags::run(args)?,
-            Demo::Semaphore => semaphore::run(args, cli.concurrency)?,
-            Demo::ProducerConsumer => producer_consumer::run(args)?,
-            Demo::Timeouts => timeouts::run(args)?,
-            Demo::Blocking => blocking::run(args)?,
-            Demo::C10k => c10k::run(args, &exe()?, cli.tasks, in_tour)?,
-            Demo::Shutdown => shutdown::run(args, &exe()?)?,
-            Demo::ServeChild => c10k::serve_child()?,
-            Demo::C10kChild => {
-                let variant = cli.variant.context("c10k-child needs --variant")?;
-                let url = args
-                    .server
-                    .as_deref()
-                    .context("c10k-child needs --server")?;
-                c10k::child(variant, cli.tasks.unwrap_or(1), url, args)?
-            }
-            Demo::Service => shutdown::service(args)?,
-        }
-    }
-    Ok(())
-}
-
-fn at_least_one(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
-    }
+        Demo::Service => shutdown::service(args),
+    })
 }

@@ -144,7 +144,8 @@ pub fn tour<D: clap::ValueEnum + Copy>(
     Ok(())
 }
 
-fn at_least_one(s: &str) -> Result<usize, String> {
+/// A clap value parser for counts that must be at least 1 (`--count 0` is refused).
+pub fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
@@ -216,7 +217,11 @@ mod tests {
         })
         .unwrap();
         assert_eq!(ran, [Demo::Child]);
-        let err = tour(None, |d: Demo| anyhow::ensure!(d != Demo::One, "stop")).unwrap_err();
+        let err = tour(None, |d: Demo| {
+            anyhow::ensure!(d != Demo::One, "stop");
+            Ok(())
+        })
+        .unwrap_err();
         assert_eq!(err.to_string(), "stop");
     }
 

@@ -1,0 +1,1 @@
+//! Solutions to the exercises in `exercises.rs` (being written).

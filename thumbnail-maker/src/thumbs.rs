@@ -156,13 +156,13 @@ pub fn jpeg_size(jpeg: &[u8]) -> Option<(u32, u32)> {
         .map(|i| (u32::from(i.width), u32::from(i.height)))
 }
 
-/// jpeg-decoder hands out CMYK already inverted (255 - ink), so each channel times the inverted
-/// black gives RGB.
+/// jpeg-decoder hands out ink amounts (it undoes the inversion Adobe's CMYK files store), so
+/// each colour is what the ink and the black leave of white.
 fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
     cmyk.chunks_exact(4)
         .flat_map(|p| {
-            let k = u16::from(p[3]);
-            [0, 1, 2].map(|i| (u16::from(p[i]) * k / 255) as u8)
+            let white = 255 - u16::from(p[3]);
+            [0, 1, 2].map(|i| ((255 - u16::from(p[i])) * white / 255) as u8)
         })
         .collect()
 }

@@ -16,6 +16,7 @@ use clap::{Parser, ValueEnum};
 use common::server::{Faults, Server, ServerConfig};
 use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
 use thumbnail_maker::batch::{Batch, Outcome, Report};
+use thumbnail_maker::thumbs::Shape;
 use thumbnail_maker::{async_tokio, pipeline, rayon_pool, sequential, threads, verify};
 
 /// The Thumbnail Maker case study: download, resize, upload, five ways, measured.
@@ -107,8 +108,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let names = image_names(server.url(), wanted, args.count_or(24, 8))?;
     let io = args.workers_or(16);
     let batch = Arc::new(Batch::new(server.url(), names, widths, io).with_out(cli.out.clone())?);
-    let sizes = verify::survey(&batch)?;
-    describe(&batch, &sizes, width, height, cli.images_dir.is_some());
+    let shapes = verify::survey(&batch)?;
+    describe(&batch, &shapes, width, height, cli.images_dir.is_some());
 
     // Now the faults asked for, the same for every variant (they repeat after each reset).
     let mut faults = Faults::from_args(args, 100, 10);
@@ -149,7 +150,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         let stats = server.stats()?;
 
         // Every variant checked on its own, before the next one clears the uploads.
-        let checked = verify::uploads(&server, &batch, &sizes, &report)?;
+        let checked = verify::uploads(&server, &batch, &shapes, &report)?;
         let (done, skipped, failed) = report.counts();
         ensure!(
             done + skipped + failed == batch.names.len() as u64,
@@ -229,7 +230,7 @@ fn image_names(url: &str, wanted: Option<usize>, default: usize) -> anyhow::Resu
 }
 
 /// Says what the batch holds, and what happens to the awkward ones.
-fn describe(batch: &Batch, sizes: &HashMap<String, (u32, u32)>, w: u16, h: u16, folder: bool) {
+fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, w: u16, h: u16, folder: bool) {
     let widths: Vec<String> = batch.widths.iter().map(u32::to_string).collect();
     if folder {
         say!(
@@ -246,14 +247,38 @@ fn describe(batch: &Batch, sizes: &HashMap<String, (u32, u32)>, w: u16, h: u16, 
     }
     let largest = batch.widths.iter().copied().max().unwrap_or(0);
     for name in &batch.names {
-        match sizes.get(name) {
-            None => say!("  {name}: not a readable JPEG: it will be skipped"),
-            Some(&(iw, ih)) if iw < largest => say!(
-                "  {name}: {iw}x{ih}, narrower than {largest} px: never enlarged, its wider \
-                 thumbnails keep its own size"
-            ),
-            Some(&(iw, ih)) if folder && ih > iw => say!("  {name}: {iw}x{ih}, portrait"),
-            Some(_) => {}
+        let Some(shape) = shapes.get(name) else {
+            say!("  {name}: not a readable JPEG: it will be skipped");
+            continue;
+        };
+        let mut notes = Vec::new();
+        if shape.height > shape.width {
+            notes.push("portrait".to_string());
+        }
+        if shape.orientation != 1 {
+            notes.push(format!(
+                "EXIF orientation {}: turned upright first",
+                shape.orientation
+            ));
+        }
+        if shape.progressive {
+            notes.push("progressive".to_string());
+        }
+        if shape.grey {
+            notes.push("greyscale: stays greyscale".to_string());
+        }
+        if shape.width < largest {
+            notes.push(format!(
+                "narrower than {largest} px: never enlarged, its wider thumbnails keep its own size"
+            ));
+        }
+        if !notes.is_empty() {
+            say!(
+                "  {name}: {}x{}, {}",
+                shape.width,
+                shape.height,
+                notes.join("; ")
+            );
         }
     }
 }

@@ -171,15 +171,30 @@ fn clamp_u16(v: u32) -> u16 {
     u16::try_from(v).unwrap_or(u16::MAX)
 }
 
-/// The size of a JPEG once turned upright by its EXIF orientation, from its header alone.
-pub fn upright_size(jpeg: &[u8]) -> Option<(u32, u32)> {
+/// What a JPEG's header says about it, read without decoding the pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// The size once turned upright by the EXIF orientation.
+    pub width: u32,
+    pub height: u32,
+    /// The EXIF orientation, 1 (as stored) to 8.
+    pub orientation: u8,
+    pub progressive: bool,
+    pub grey: bool,
+}
+
+/// Reads a JPEG's [`Shape`] from its header.
+pub fn shape(jpeg: &[u8]) -> Option<Shape> {
     let mut decoder = Decoder::new(jpeg);
     decoder.read_info().ok()?;
     let info = decoder.info()?;
     let orientation = decoder.exif_data().and_then(exif::orientation).unwrap_or(1);
-    Some(exif::upright_size(
-        info.width.into(),
-        info.height.into(),
+    let (width, height) = exif::upright_size(info.width.into(), info.height.into(), orientation);
+    Some(Shape {
+        width,
+        height,
         orientation,
-    ))
+        progressive: info.coding_process == jpeg_decoder::CodingProcess::DctProgressive,
+        grey: matches!(info.pixel_format, PixelFormat::L8 | PixelFormat::L16),
+    })
 }

@@ -10,10 +10,10 @@ use anyhow::{Context, ensure};
 use common::Server;
 
 use crate::batch::{Batch, Outcome, Report};
-use crate::thumbs::{self, target_size};
+use crate::thumbs::{self, Shape, target_size};
 
-/// The upright size of every image, read once from the server before the variants run.
-pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, (u32, u32)>> {
+/// The [`Shape`] of every readable image, read once from the server before the variants run.
+pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, Shape>> {
     let sizes = fetch_all(batch, &batch.names, |name| {
         batch.download(name).map_err(|e| e.0)
     })?;
@@ -21,7 +21,7 @@ pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, (u32, u32)>> {
         .names
         .iter()
         .zip(sizes)
-        .filter_map(|(name, jpeg)| Some((name.clone(), thumbs::upright_size(&jpeg)?)))
+        .filter_map(|(name, jpeg)| Some((name.clone(), thumbs::shape(&jpeg)?)))
         .collect())
 }
 
@@ -29,7 +29,7 @@ pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, (u32, u32)>> {
 pub fn uploads(
     server: &Server,
     batch: &Batch,
-    sizes: &HashMap<String, (u32, u32)>,
+    shapes: &HashMap<String, Shape>,
     report: &Report,
 ) -> anyhow::Result<usize> {
     let listed: BTreeSet<String> = server.uploads()?.into_iter().map(|u| u.name).collect();
@@ -38,13 +38,13 @@ pub fn uploads(
         if *outcome != Outcome::Done {
             continue;
         }
-        let size = sizes
+        let shape = shapes
             .get(image)
             .with_context(|| format!("{image} was done but unreadable before"))?;
         for &width in &batch.widths {
             let name = Batch::thumb_name(image, width);
             ensure!(listed.contains(&name), "{name} is missing from the uploads");
-            expected.push((name, target_size(size.0, size.1, width)));
+            expected.push((name, target_size(shape.width, shape.height, width)));
         }
     }
     let names: Vec<String> = expected.iter().map(|(name, _)| name.clone()).collect();

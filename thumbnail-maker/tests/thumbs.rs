@@ -95,6 +95,7 @@ fn progressive_jpegs_decode_like_the_others() {
     let jpeg = encode(&marked(400, 300), 400, 300, ColorType::Rgb, |e| {
         e.set_progressive(true)
     });
+    assert!(thumbs::shape(&jpeg).unwrap().progressive);
     let made = thumbs::make(&jpeg, &[200]).unwrap();
     assert_eq!((made[0].width, made[0].height), (200, 150));
     assert!(is_red(pixel(&made[0].jpeg, 10, 10)));
@@ -104,6 +105,7 @@ fn progressive_jpegs_decode_like_the_others() {
 fn greyscale_stays_greyscale() {
     let grey: Vec<u8> = (0..320 * 240).map(|i| (i % 256) as u8).collect();
     let jpeg = encode(&grey, 320, 240, ColorType::Luma, |_| {});
+    assert!(thumbs::shape(&jpeg).unwrap().grey);
     let made = thumbs::make(&jpeg, &[64]).unwrap();
     assert_eq!((made[0].width, made[0].height), (64, 48));
     let mut decoder = jpeg_decoder::Decoder::new(&made[0].jpeg[..]);
@@ -135,14 +137,14 @@ fn exif_rotated_photos_come_out_upright() {
         let jpeg = encode(&pixels, 400, 200, ColorType::Rgb, |e| {
             e.add_exif_metadata(&exif_block).unwrap()
         });
-        assert_eq!(
-            thumbs::upright_size(&jpeg),
-            Some(if orientation >= 5 {
-                (200, 400)
-            } else {
-                (400, 200)
-            })
-        );
+        let shape = thumbs::shape(&jpeg).unwrap();
+        assert_eq!(shape.orientation, orientation);
+        let upright = if orientation >= 5 {
+            (200, 400)
+        } else {
+            (400, 200)
+        };
+        assert_eq!((shape.width, shape.height), upright);
         let made = thumbs::make(&jpeg, &[100]).unwrap();
         let expected = if orientation >= 5 {
             (100, 200)

@@ -19,7 +19,7 @@ const WIDTHS: [u32; 3] = [32, 64, 200];
 struct Setup {
     server: Server,
     batch: Arc<Batch>,
-    sizes: HashMap<String, (u32, u32)>,
+    sizes: HashMap<String, thumbnail_maker::thumbs::Shape>,
 }
 
 /// A server with small photos, `n` images, the sizes surveyed before any fault is switched on.

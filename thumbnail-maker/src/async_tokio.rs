@@ -12,8 +12,8 @@
 //!
 //! Run: `cargo run -p thumbnail-maker -- --variant async`
 //!
-//! Look for: a peak in flight equal to the cap, and the shortest wall time: downloads, resizing
-//! and uploads all overlap, with only a few threads.
+//! Look for: a peak in flight equal to the cap (or the requests there are, if fewer), and one of
+//! the two shortest wall times with the pipeline: downloads, resizing and uploads all overlap.
 
 use std::sync::Arc;
 

@@ -91,7 +91,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     widths.dedup();
 
     // The server starts without faults: first every image is read once, to know its size.
-    let (width, height) = args.pick((1920, 1280), (640, 426));
+    let (width, height) = args.pick((1920, 1280), (320, 213));
     let config = ServerConfig {
         image_width: width,
         image_height: height,
@@ -105,11 +105,11 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     };
     let server = Server::start_with(args, config, calm)?;
     let wanted = cli.images.map(|n| n as usize).or(args.count);
-    let names = image_names(server.url(), wanted, args.count_or(24, 8))?;
+    let (names, generated) = image_names(server.url(), wanted, args.count_or(24, 8))?;
     let io = args.workers_or(16);
     let batch = Arc::new(Batch::new(server.url(), names, widths, io).with_out(cli.out.clone())?);
     let shapes = verify::survey(&batch)?;
-    describe(&batch, &shapes, width, height, cli.images_dir.is_some());
+    describe(&batch, &shapes, generated);
 
     // Now the faults asked for, the same for every variant (they repeat after each reset).
     let mut faults = Faults::from_args(args, 100, 10);
@@ -148,21 +148,22 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         let wall = watch.elapsed();
         progress.finish_and_clear();
         let stats = server.stats()?;
-
-        // Every variant checked on its own, before the next one clears the uploads.
-        let checked = verify::uploads(&server, &batch, &shapes, &report)?;
-        let (done, skipped, failed) = report.counts();
-        ensure!(
-            done + skipped + failed == batch.names.len() as u64,
-            "{}: images lost",
-            name.get_name()
-        );
+        let retries = batch.counters.retries.load(Ordering::Relaxed);
         let server_errors = batch.counters.server_errors.load(Ordering::Relaxed);
         ensure!(
             stats.status(503) == server_errors,
             "the server sent {} errors, the client saw {server_errors}",
             stats.status(503)
         );
+        let (done, skipped, failed) = report.counts();
+        ensure!(
+            done + skipped + failed == batch.names.len() as u64,
+            "{}: images lost",
+            name.get_name()
+        );
+
+        // Every variant checked on its own, before the next one clears the uploads.
+        let checked = verify::uploads(&server, &batch, &shapes, &report)?;
         say!(
             "{:<10} {done} done, {skipped} skipped, {failed} failed; {checked} thumbnails verified{}",
             name.get_name(),
@@ -176,15 +177,22 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
         }
         totals = (totals.0 + done, totals.1 + skipped, totals.2 + failed);
-        table.push(row(
-            name.get_name(),
-            &batch,
-            &report,
-            wall,
-            workers,
-            &stats,
-            checked,
-        ));
+        let mut row = Row::new(name.get_name(), batch.names.len(), wall)
+            .max_in_flight(stats.max_in_flight)
+            .outcomes(Outcomes {
+                ok: done,
+                skipped: Some(skipped),
+                errors: Some(failed),
+                ..Outcomes::default()
+            })
+            .extra("MB down", stats.bytes_out as f64 / 1e6)
+            .extra("MB up", stats.bytes_in as f64 / 1e6)
+            .extra("retries", retries);
+        row = cpu_columns(row, &batch, &report).extra("verified", checked as u64);
+        if let Some(w) = workers {
+            row = row.workers(w);
+        }
+        table.push(row);
     }
     table.print();
     let runs = totals.0 + totals.1 + totals.2;
@@ -200,8 +208,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
 }
 
 /// The images to work on: `n` generated ones (`0.jpg`, `1.jpg`, ... cycling through the
-/// server's photos), or the files the server lists from its folder.
-fn image_names(url: &str, wanted: Option<usize>, default: usize) -> anyhow::Result<Vec<String>> {
+/// server's photos), or the files the server lists from its folder; and which it was.
+fn image_names(
+    url: &str,
+    wanted: Option<usize>,
+    default: usize,
+) -> anyhow::Result<(Vec<String>, bool)> {
     let body = ureq::get(format!("{url}/images"))
         .call()
         .context("GET /images")?
@@ -226,21 +238,30 @@ fn image_names(url: &str, wanted: Option<usize>, default: usize) -> anyhow::Resu
         all.take(wanted.unwrap_or(usize::MAX)).collect()
     };
     ensure!(!names.is_empty(), "the server has no images");
-    Ok(names)
+    Ok((names, generated))
 }
 
 /// Says what the batch holds, and what happens to the awkward ones.
-fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, w: u16, h: u16, folder: bool) {
+fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, generated: bool) {
     let widths: Vec<String> = batch.widths.iter().map(u32::to_string).collect();
-    if folder {
+    let first = batch.names.first().and_then(|name| shapes.get(name));
+    if let (
+        true,
+        Some(Shape {
+            width: w,
+            height: h,
+            ..
+        }),
+    ) = (generated, first)
+    {
         say!(
-            "{} photos from the folder; thumbnails {} px wide",
+            "{} generated photos of {w}x{h} (the server's few photos, cycled); thumbnails {} px wide",
             batch.names.len(),
             widths.join(", ")
         );
     } else {
         say!(
-            "{} generated photos of {w}x{h} (4 different ones, cycled); thumbnails {} px wide",
+            "{} photos from the server's folder; thumbnails {} px wide",
             batch.names.len(),
             widths.join(", ")
         );
@@ -298,19 +319,13 @@ fn stage_line(report: &Report) -> String {
     }
 }
 
-fn row(
-    variant: &str,
-    batch: &Batch,
-    report: &Report,
-    wall: std::time::Duration,
-    workers: Option<usize>,
-    stats: &common::server::Stats,
-    checked: usize,
-) -> Row {
-    let (done, skipped, failed) = report.counts();
+/// The CPU figures of a row: the time per resize call, the share of all cores' time spent
+/// resizing, and the pipeline's busy time per stage.
+fn cpu_columns(row: Row, batch: &Batch, report: &Report) -> Row {
     let resized = batch.counters.resized.load(Ordering::Relaxed).max(1);
-    let resize_ms =
-        batch.counters.resize_nanos.load(Ordering::Relaxed) as f64 / resized as f64 / 1e6;
+    let resize_s = batch.counters.resize_nanos.load(Ordering::Relaxed) as f64 / 1e9;
+    let cores = common::report::cores() as f64;
+    let cpu_use = 100.0 * resize_s / row.wall.as_secs_f64().max(1e-9) / cores;
     let busy = if report.stages.is_empty() {
         "-".to_string()
     } else {
@@ -321,24 +336,12 @@ fn row(
             .collect();
         format!("{} s", secs.join("/"))
     };
-    let mut row = Row::new(variant, batch.names.len(), wall)
-        .max_in_flight(stats.max_in_flight)
-        .outcomes(Outcomes {
-            ok: done,
-            skipped: Some(skipped),
-            errors: Some(failed),
-            ..Outcomes::default()
-        })
-        .extra("MB down", stats.bytes_out as f64 / 1e6)
-        .extra("MB up", stats.bytes_in as f64 / 1e6)
-        .extra("retries", batch.counters.retries.load(Ordering::Relaxed))
-        .extra("resize/img", format!("{resize_ms:.1} ms"))
-        .extra("busy dl/rs/up", busy)
-        .extra("verified", checked as u64);
-    if let Some(w) = workers {
-        row = row.workers(w);
-    }
-    row
+    row.extra(
+        "resize/img",
+        format!("{:.1} ms", resize_s * 1e3 / resized as f64),
+    )
+    .extra("cpu use", format!("{cpu_use:.0}%"))
+    .extra("busy dl/rs/up", busy)
 }
 
 fn fraction(s: &str) -> Result<f64, String> {

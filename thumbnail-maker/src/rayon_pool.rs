@@ -10,9 +10,9 @@
 //!
 //! Run: `cargo run -p thumbnail-maker -- --variant rayon`
 //!
-//! Look for: a peak in flight equal to the I/O concurrency, and a resize phase that takes the
-//! per-image cost divided by the cores. Its phases do not overlap: the pipeline and async rows
-//! show what overlapping them gains.
+//! Look for: a peak in flight equal to the I/O concurrency (or the number of images, if fewer),
+//! and a higher cpu use than the threads row: rayon keeps every core resizing during its phase.
+//! Its phases do not overlap: the pipeline and async rows show what overlapping them gains.
 
 use std::thread;
 

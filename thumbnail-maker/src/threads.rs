@@ -10,8 +10,8 @@
 //!
 //! Run: `cargo run -p thumbnail-maker -- --variant threads`
 //!
-//! Look for: a server peak in flight of exactly 4, however many threads exist; the resize phase
-//! uses one core while the others idle, and no request is in flight during it.
+//! Look for: a server peak in flight of exactly 4, however many threads exist, and a cpu use of
+//! at most one core's share: the resizing runs on this thread alone while the server idles.
 
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread;

@@ -74,7 +74,7 @@ pub fn target_size(width: u32, height: u32, requested: u32) -> (u32, u32) {
 
 /// Makes one thumbnail per width from the bytes of a JPEG, in the order of `widths`.
 pub fn make(jpeg: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
-    let bad = |e: jpeg_decoder::Error| BadImage(format!("not a readable JPEG: {e}"));
+    let bad = |e: jpeg_decoder::Error| BadImage(format!("corrupt or truncated JPEG: {e}"));
     let mut decoder = Decoder::new(jpeg);
     decoder.read_info().map_err(bad)?;
     let info = decoder

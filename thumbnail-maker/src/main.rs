@@ -23,8 +23,12 @@ use thumbnail_maker::{async_tokio, pipeline, rayon_pool, sequential, threads, ve
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Cli {
-    /// The variant to run (same as --variant); without one, all of them in the talk's order
-    #[arg(value_name = "VARIANT", conflicts_with = "variant")]
+    /// The variant to run, as with --variant NAME
+    #[arg(
+        value_name = "VARIANT",
+        conflicts_with = "variant",
+        hide_possible_values = true
+    )]
     positional: Option<Variant>,
 
     /// The variant to run; without one, all of them in the talk's order
@@ -32,7 +36,7 @@ struct Cli {
     variant: Option<Variant>,
 
     /// Number of images [default: 24, 8 with --quick; every file with --images-dir]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     images: Option<u32>,
 
     /// Thumbnail widths in pixels, comma-separated; the aspect ratio is kept
@@ -88,7 +92,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         None => Variant::value_variants().to_vec(),
     };
     let mut widths = cli.widths.clone();
-    widths.dedup();
+    let mut seen = std::collections::HashSet::new();
+    widths.retain(|w| seen.insert(*w)); // each width once, in the order given
 
     // The server starts without faults: first every image is read once, to know its size.
     let (width, height) = args.pick((1920, 1280), (320, 213));
@@ -106,6 +111,12 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let server = Server::start_with(args, config, calm)?;
     let wanted = cli.images.map(|n| n as usize).or(args.count);
     let (names, generated) = image_names(server.url(), wanted, args.count_or(24, 8))?;
+    if let Some(n) = wanted.filter(|&n| n > names.len()) {
+        say!(
+            "asked for {n} images, the server's folder has {}",
+            names.len()
+        );
+    }
     let io = args.workers_or(16);
     let batch = Arc::new(Batch::new(server.url(), names, widths, io).with_out(cli.out.clone())?);
     let shapes = verify::survey(&batch)?;

@@ -36,10 +36,11 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Half the I/O concurrency downloads, half uploads, one resizer per core.
+    /// One resizer per core; the I/O concurrency split in proportion to the requests each I/O
+    /// stage makes: one download per image, one upload per width (4 and 12 of 16 for 3 widths).
     pub fn for_batch(batch: &Batch) -> Self {
         let cores = thread::available_parallelism().map_or(2, |n| n.get());
-        let download = (batch.io / 2).max(1);
+        let download = (batch.io / (1 + batch.widths.len())).max(1);
         Self {
             download,
             resize: cores,
@@ -49,6 +50,10 @@ impl Workers {
 }
 
 pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::Result<Report> {
+    anyhow::ensure!(
+        workers.download > 0 && workers.resize > 0 && workers.upload > 0,
+        "every stage needs at least one worker: {workers:?}"
+    );
     let (names_tx, names) = bounded::<&str>(batch.names.len());
     for name in &batch.names {
         names_tx

@@ -205,6 +205,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         }
         table.push(row);
     }
+    say!(
+        "\n(resize/img: the time of one image's decode + resizes + encodes on its thread, longer \
+         when threads share cores; cpu use: the share of all cores' time spent on them)"
+    );
     table.print();
     let runs = totals.0 + totals.1 + totals.2;
     say!(

@@ -78,7 +78,7 @@ async fn process(
     rayon::spawn(move || {
         let _ = done.send(worker.resize(&jpeg));
     });
-    let thumbs = match resized.await.context("a resize panicked")? {
+    let thumbs = match resized.await.context("the resize job was dropped")? {
         Ok(thumbs) => thumbs,
         Err(bad) => return Ok(Outcome::Skipped(bad.0)),
     };

@@ -208,10 +208,13 @@ impl Batch {
         again
     }
 
-    /// The CPU step, timed: one thumbnail per width.
+    /// The CPU step, timed: one thumbnail per width. A decoder that panics on a malformed file
+    /// makes that file a bad image instead of taking the whole run down.
     pub fn resize(&self, jpeg: &[u8]) -> Result<Vec<Thumb>, BadImage> {
         let started = Instant::now();
-        let thumbs = thumbs::make(jpeg, &self.widths);
+        let widths = &self.widths[..];
+        let thumbs = std::panic::catch_unwind(|| thumbs::make(jpeg, widths))
+            .unwrap_or_else(|_| Err(BadImage("the decoder crashed on it".into())));
         let nanos = started.elapsed().as_nanos() as u64;
         self.counters
             .resize_nanos

@@ -18,6 +18,7 @@
 //! Look for: downloads, resizing and uploads overlapping (the sum of the stages' busy times far
 //! above the wall time), and the resize stage busy only a fraction of the time.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -47,6 +48,14 @@ impl Workers {
             upload: (batch.io - download).max(1),
         }
     }
+}
+
+/// What the stages tell the main thread about an image.
+enum Event {
+    /// A stage gave up on the image (download failed, or not a usable JPEG).
+    Ended(Outcome),
+    /// One of its thumbnails was uploaded (or failed to be).
+    Uploaded(Result<(), String>),
 }
 
 pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::Result<Report> {
@@ -82,7 +91,10 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
                     busy += started.elapsed();
                     let sent = match downloaded {
                         Ok(jpeg) => images_tx.send((name, jpeg)).is_ok(),
-                        Err(failed) => done_tx.send((name, Outcome::Failed(failed.0))).is_ok(),
+                        Err(failed) => {
+                            let failed = Event::Ended(Outcome::Failed(failed.0));
+                            done_tx.send((name, failed)).is_ok()
+                        }
                     };
                     if !sent {
                         break; // the next stage has stopped, and says why itself
@@ -100,9 +112,12 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
                     let started = Instant::now();
                     let resized = batch.resize(&jpeg);
                     busy += started.elapsed();
+                    // Each thumbnail travels on its own, so one image's uploads run in parallel.
                     let sent = match resized {
-                        Ok(list) => thumbs_tx.send((name, list)).is_ok(),
-                        Err(bad) => done_tx.send((name, Outcome::Skipped(bad.0))).is_ok(),
+                        Ok(list) => list.into_iter().all(|t| thumbs_tx.send((name, t)).is_ok()),
+                        Err(bad) => done_tx
+                            .send((name, Event::Ended(Outcome::Skipped(bad.0))))
+                            .is_ok(),
                     };
                     if !sent {
                         break;
@@ -111,24 +126,22 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
                 Ok(busy)
             }));
         }
-        // 3. Uploaders: a failed upload fails its image; a failed save stops everything.
+        // 3. Uploaders, one thumbnail at a time: a failed upload fails its image; a failed
+        //    save stops everything.
         for _ in 0..workers.upload {
             let (thumbs, done_tx, stop) = (thumbs.clone(), done_tx.clone(), &stop);
             stages[2].push(s.spawn(move || {
                 let mut busy = Duration::ZERO;
-                for (name, list) in thumbs.iter().take_while(|_| !stopped()) {
+                for (name, thumb) in thumbs.iter().take_while(|_| !stopped()) {
                     let started = Instant::now();
-                    let stored = batch.store_all(name, &list);
+                    let uploaded = batch.upload(name, &thumb).map_err(|failed| failed.0);
+                    let saved = uploaded.is_ok().then(|| batch.save(name, &thumb));
                     busy += started.elapsed();
-                    match stored {
-                        Ok(outcome) => {
-                            let _ = done_tx.send((name, outcome)); // the receiver outlives us
-                        }
-                        Err(fatal) => {
-                            stop.store(true, Ordering::Relaxed);
-                            return Err(fatal);
-                        }
+                    if let Some(Err(fatal)) = saved {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(fatal);
                     }
+                    let _ = done_tx.send((name, Event::Uploaded(uploaded))); // main outlives us
                 }
                 Ok(busy)
             }));
@@ -136,7 +149,23 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
         // Only the workers hold channel ends now, so each channel closes when its stage ends.
         drop((names, images_tx, images, thumbs_tx, thumbs, done_tx));
 
-        for (name, outcome) in done.iter() {
+        // An image ends when a stage gives up on it, or when its last thumbnail is uploaded.
+        let mut uploads: HashMap<&str, (usize, Option<String>)> = HashMap::new();
+        for (name, event) in done.iter() {
+            let outcome = match event {
+                Event::Ended(outcome) => outcome,
+                Event::Uploaded(result) => {
+                    let (count, failure) = uploads.entry(name).or_default();
+                    *count += 1;
+                    if let Err(why) = result {
+                        failure.get_or_insert(why);
+                    }
+                    if *count < batch.widths.len() {
+                        continue;
+                    }
+                    failure.take().map_or(Outcome::Done, Outcome::Failed)
+                }
+            };
             report.record(name, outcome);
             progress.inc(1);
         }

@@ -7,9 +7,10 @@
 //! Rust: crossbeam's `bounded` channels. Closing needs no sentinel: a channel closes when its
 //! last sender is dropped, so when every downloader has returned, the resizers' `for` loops end,
 //! then the uploaders'. The bound is back-pressure: fast downloaders block on a full channel
-//! instead of piling decoded images in memory. Each stage has its own worker count (I/O stages
-//! many, the CPU stage one per core) and measures the time its workers spend working, not
-//! waiting. When a worker fails for good (it cannot write under `--out`), it raises a stop flag:
+//! instead of piling downloaded images in memory. Each stage has its own worker count (I/O
+//! stages many, the CPU stage one per core) and measures the time its workers spend working,
+//! not waiting. Thumbnails travel to the uploaders one by one, so an image's uploads run in
+//! parallel; the main thread counts them in to know when an image is done. When a worker fails for good (it cannot write under `--out`), it raises a stop flag:
 //! every stage checks it, returns, drops its channel ends, and the whole pipeline unwinds
 //! without a hang.
 //!

@@ -1,0 +1,68 @@
+//! Exercises for `thumbnail-maker`. Replace each `todo!()` with your code, then run
+//!
+//! ```text
+//! cargo test -p thumbnail-maker --features exercises --test exercises
+//! ```
+//!
+//! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
+#![allow(unused_variables)]
+
+/// Exercise 1: download every URL on its own thread, but at most `cap` at once (the course's
+/// `Semaphore(4)`), and return the results in the order of `urls`.
+///
+/// `fetch` does one download; call it from the threads. `cap` is at least 1. The test checks on
+/// the fake server that exactly `cap` downloads were in flight at once, never more.
+///
+/// Hints: `std::thread::scope` lets the threads borrow `urls` and `fetch`. A semaphore is a
+/// `Mutex<usize>` of free slots plus a `Condvar`: wait with `condvar.wait_while(guard, |free|
+/// *free == 0)`, take a slot, and give it back (then `notify_one`) when the download is over,
+/// best from the `Drop` of a guard so an early return cannot leak it. Another way: a
+/// `crossbeam_channel::bounded(cap)` channel whose slots are the permits.
+pub fn download_capped<F>(urls: &[String], cap: usize, fetch: F) -> Vec<Result<Vec<u8>, String>>
+where
+    F: Fn(&str) -> Result<Vec<u8>, String> + Sync,
+{
+    todo!()
+}
+
+/// Exercise 2: connect two pipeline stages with a bounded channel, and close it correctly.
+///
+/// On a new thread, call `produce` on each item in order and send each result through a
+/// channel of `capacity`; on this thread, receive the results and hand each to `consume`, in
+/// order. Return how many were consumed. If `produce` fails, stop producing: `consume` still
+/// gets every result made before the failure, and the error is returned. The function must
+/// return in every case, and the producer may never run more than `capacity` items ahead.
+///
+/// Hints: `crossbeam_channel::bounded(capacity)` (or `std::sync::mpsc::sync_channel`). The
+/// receiving loop `for item in rx` ends when the channel closes, which happens when the last
+/// sender is dropped: move the sender into the producer so it is dropped when the producer
+/// returns. The producer can return its `Result<(), E>`, and `join()` gives it back.
+pub fn two_stages<T, U, E>(
+    items: Vec<T>,
+    capacity: usize,
+    produce: impl Fn(T) -> Result<U, E> + Sync,
+    consume: impl FnMut(U),
+) -> Result<usize, E>
+where
+    T: Send,
+    U: Send,
+    E: Send,
+{
+    todo!()
+}
+
+/// Exercise 3: make the resize step parallel with rayon: call `resize` on every image on
+/// rayon's pool, and return the results in the order of `images`.
+///
+/// In the program `resize` is `|jpeg| thumbs::make(jpeg, &widths)`; the test also passes one
+/// that only finishes when two calls run at the same time.
+///
+/// Hints: `use rayon::prelude::*;` then `images.par_iter().map(..).collect()`: an indexed
+/// parallel iterator collects into a `Vec` in the original order.
+pub fn resize_all<R, F>(images: &[Vec<u8>], resize: F) -> Vec<R>
+where
+    R: Send,
+    F: Fn(&[u8]) -> R + Sync,
+{
+    todo!()
+}

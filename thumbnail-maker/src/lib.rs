@@ -1,0 +1,29 @@
+//! The thumbnail maker, the talks' case study: download a batch of large photos (I/O), make
+//! small copies keeping the aspect ratio (CPU), upload them (I/O), in five ways.
+//!
+//! Each variant is one module with a `run` function (`cargo run -p thumbnail-maker -- --variant
+//! <name>`): [`sequential`], [`threads`], [`pipeline`], [`rayon_pool`], [`async_tokio`]. They
+//! share the steps in [`batch`] and the image work in [`thumbs`] and [`exif`]; [`verify`] checks
+//! what each one uploaded. `exercises` is the attendee's file and `solutions` its answers; tests
+//! reach both through [`workshop`].
+
+pub mod async_tokio;
+pub mod batch;
+pub mod exif;
+pub mod pipeline;
+pub mod rayon_pool;
+pub mod sequential;
+pub mod threads;
+pub mod thumbs;
+pub mod verify;
+
+pub mod exercises;
+pub mod solutions;
+
+/// The exercises' answers by default; the attendee's stubs under `--features exercises`.
+#[cfg(not(feature = "exercises"))]
+pub use solutions as workshop;
+
+/// The exercises' answers by default; the attendee's stubs under `--features exercises`.
+#[cfg(feature = "exercises")]
+pub use exercises as workshop;

@@ -1,0 +1,124 @@
+//! # Threads: a thread per download, at most four at once
+//!
+//! Python: `sem = threading.Semaphore(4)`, and in each download thread `with sem: download(url)`;
+//! then resize the images one by one, then upload.
+//!
+//! Rust: the standard library has no semaphore, but a counter under a `Mutex` plus a `Condvar`
+//! to wait on is one (below, a dozen lines). The permit is a guard: dropping it, even on an
+//! early return, gives the slot back, so a failed download can never leak a permit. Scoped
+//! threads borrow the batch, so nothing needs an `Arc`. Uploads go through the same cap.
+//!
+//! Run: `cargo run -p thumbnail-maker -- --variant threads`
+//!
+//! Look for: a server peak in flight of exactly 4, however many threads exist, and a cpu use of
+//! at most one core's share: the resizing runs on this thread alone while the server idles.
+
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::thread;
+
+use indicatif::ProgressBar;
+
+use crate::batch::{Batch, Outcome, Report};
+
+/// The course's cap on simultaneous downloads.
+pub const CAP: usize = 4;
+
+/// A counting semaphore: at most `permits` holders of a [`Permit`] at once.
+#[derive(Debug)]
+pub struct Semaphore {
+    free: Mutex<usize>,
+    released: Condvar,
+}
+
+/// A held slot of a [`Semaphore`], given back when dropped.
+#[derive(Debug)]
+pub struct Permit<'a>(&'a Semaphore);
+
+impl Semaphore {
+    pub fn new(permits: usize) -> Self {
+        Self {
+            free: Mutex::new(permits),
+            released: Condvar::new(),
+        }
+    }
+
+    /// Waits for a free slot and takes it.
+    pub fn acquire(&self) -> Permit<'_> {
+        let free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut free = self
+            .released
+            .wait_while(free, |free| *free == 0)
+            .unwrap_or_else(PoisonError::into_inner);
+        *free -= 1;
+        Permit(self)
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.0.released.notify_one();
+    }
+}
+
+pub fn run(batch: &Batch, progress: &ProgressBar) -> anyhow::Result<Report> {
+    let cap = Semaphore::new(CAP);
+
+    // 1. A thread per image; each holds a permit only while its download runs.
+    let downloads: Vec<_> = thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .names
+            .iter()
+            .map(|name| {
+                let cap = &cap;
+                s.spawn(move || {
+                    let _permit = cap.acquire();
+                    batch.download(name)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a download thread panicked"))
+            .collect()
+    });
+
+    // 2. Resize one image after another, here on this thread.
+    let mut report = Report::default();
+    let mut resized = Vec::new();
+    for (name, download) in batch.names.iter().zip(downloads) {
+        match download.map(|jpeg| batch.resize(&jpeg)) {
+            Err(failed) => report.record(name, Outcome::Failed(failed.0)),
+            Ok(Err(bad)) => report.record(name, Outcome::Skipped(bad.0)),
+            Ok(Ok(thumbs)) => {
+                resized.push((name, thumbs));
+                continue;
+            }
+        }
+        progress.inc(1);
+    }
+
+    // 3. A thread per image again for its uploads, through the same cap.
+    let stored: Vec<anyhow::Result<Outcome>> = thread::scope(|s| {
+        let handles: Vec<_> = resized
+            .iter()
+            .map(|(name, thumbs)| {
+                let cap = &cap;
+                s.spawn(move || {
+                    let _permit = cap.acquire();
+                    let outcome = batch.store_all(name, thumbs);
+                    progress.inc(1);
+                    outcome
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("an upload thread panicked"))
+            .collect()
+    });
+    for ((name, _), outcome) in resized.iter().zip(stored) {
+        report.record(name, outcome?);
+    }
+    Ok(report)
+}

@@ -472,3 +472,38 @@ fn works_from_inside_a_tokio_runtime() {
         assert_eq!(body.0, 200);
     });
 }
+
+#[test]
+fn remote_and_embedded_servers_answer_alike() {
+    use common::server::{RemoteServer, Server};
+    let embedded = server(Faults::default());
+    let remote = Server::Remote(RemoteServer::connect(&format!("{}/", embedded.url())).unwrap());
+    assert_eq!(remote.url(), embedded.url(), "trailing slash trimmed");
+    assert_eq!(remote.images().unwrap(), embedded.images());
+    assert_eq!(
+        call(
+            "PUT",
+            &format!("{}/uploads/x.jpg", embedded.url()),
+            Some(b"xyz")
+        )
+        .0,
+        201
+    );
+    assert_eq!(remote.upload("x.jpg").unwrap(), Some(b"xyz".to_vec()));
+    assert_eq!(remote.upload("nope.jpg").unwrap(), None);
+    assert_eq!(remote.uploads().unwrap(), embedded.uploads());
+    let faults = Faults {
+        latency_ms: 7,
+        seed: 9,
+        ..Faults::default()
+    };
+    remote.set_faults(&faults).unwrap();
+    assert_eq!(embedded.faults(), faults);
+    remote.clear_uploads().unwrap();
+    assert!(embedded.uploads().is_empty());
+    remote.reset_stats().unwrap();
+    assert_eq!(remote.stats().unwrap(), embedded.stats());
+
+    let err = RemoteServer::connect("127.0.0.1:1").unwrap_err();
+    assert!(err.to_string().contains("http://"), "{err}");
+}

@@ -3,19 +3,21 @@
 //!
 //! Each variant is one module with a `run` function (`cargo run -p thumbnail-maker -- --variant
 //! <name>`): [`sequential`], [`threads`], [`pipeline`], [`rayon_pool`], [`async_tokio`]. They
-//! share the steps in [`batch`] and the image work in [`thumbs`] and [`exif`]; [`verify`] checks
+//! share the steps in [`batch`] and the image work in [`thumbs`] and [`exif`] (from the
+//! `thumbnail-codec` crate beside this one); [`verify`] checks
 //! what each one uploaded. `exercises` is the attendee's file and `solutions` its answers; tests
 //! reach both through [`workshop`].
 
 pub mod async_tokio;
 pub mod batch;
-pub mod exif;
 pub mod pipeline;
 pub mod rayon_pool;
 pub mod sequential;
 pub mod threads;
-pub mod thumbs;
 pub mod verify;
+
+/// The image step lives in `thumbnail-codec` (compiled optimised even in debug builds).
+pub use thumbnail_codec::{exif, thumbs};
 
 pub mod exercises;
 pub mod solutions;

@@ -110,7 +110,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     };
     let server = Server::start_with(args, config, calm)?;
     let wanted = cli.images.map(|n| n as usize).or(args.count);
-    let (names, generated) = image_names(server.url(), wanted, args.count_or(24, 8))?;
+    let (names, generated) = image_names(&server, wanted, args.count_or(24, 8))?;
     if let Some(n) = wanted.filter(|&n| n > names.len()) {
         say!(
             "asked for {n} images, the server's folder has {}",
@@ -225,21 +225,11 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
 /// The images to work on: `n` generated ones (`0.jpg`, `1.jpg`, ... cycling through the
 /// server's photos), or the files the server lists from its folder; and which it was.
 fn image_names(
-    url: &str,
+    server: &Server,
     wanted: Option<usize>,
     default: usize,
 ) -> anyhow::Result<(Vec<String>, bool)> {
-    let body = ureq::get(format!("{url}/images"))
-        .call()
-        .context("GET /images")?
-        .body_mut()
-        .read_to_string()?;
-    // `[{"name":"0.jpg","bytes":412345},...]`; names are [A-Za-z0-9._-]+, so never escaped.
-    let listed: Vec<&str> = body
-        .split("\"name\":\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
+    let listed: Vec<String> = server.images()?.into_iter().map(|i| i.name).collect();
     let generated = listed
         .iter()
         .enumerate()
@@ -249,8 +239,10 @@ fn image_names(
             .map(|i| format!("{i}.jpg"))
             .collect()
     } else {
-        let all = listed.into_iter().map(str::to_string);
-        all.take(wanted.unwrap_or(usize::MAX)).collect()
+        listed
+            .into_iter()
+            .take(wanted.unwrap_or(usize::MAX))
+            .collect()
     };
     ensure!(!names.is_empty(), "the server has no images");
     Ok((names, generated))

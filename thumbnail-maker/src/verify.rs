@@ -48,7 +48,11 @@ pub fn uploads(
         }
     }
     let names: Vec<String> = expected.iter().map(|(name, _)| name.clone()).collect();
-    let stored = fetch_all(batch, &names, |name| fetch_upload(server, batch, name))?;
+    let stored = fetch_all(batch, &names, |name| match server.upload(name) {
+        Ok(Some(jpeg)) => Ok(jpeg),
+        Ok(None) => Err(format!("{name} is listed but not stored")),
+        Err(e) => Err(format!("{e:#}")),
+    })?;
     for ((name, (want_w, want_h)), jpeg) in expected.iter().zip(stored) {
         let (w, h) = thumbs::jpeg_size(&jpeg).with_context(|| format!("{name} is not a JPEG"))?;
         ensure!(w == *want_w, "{name} is {w} px wide, expected {want_w}");
@@ -58,17 +62,6 @@ pub fn uploads(
         );
     }
     Ok(expected.len())
-}
-
-/// The stored bytes of one upload: straight from memory for the embedded server, else over HTTP.
-fn fetch_upload(server: &Server, batch: &Batch, name: &str) -> Result<Vec<u8>, String> {
-    match server {
-        Server::Embedded(s) => s
-            .upload(name)
-            .map(|b| b.to_vec())
-            .ok_or_else(|| format!("{name} not stored")),
-        Server::Remote(_) => batch.fetch(&batch.upload_url(name)).map_err(|e| e.0),
-    }
 }
 
 /// `fetch` on every name, `batch.io` at a time, results in order; the first failure fails all.

@@ -415,6 +415,11 @@ impl FakeServer {
     pub fn clear_uploads(&self) {
         lock(&self.state.uploads).clear();
     }
+
+    /// The photos it serves (`GET /images`): generated `0.jpg`, `1.jpg`, ... or a folder's files.
+    pub fn images(&self) -> Vec<Upload> {
+        routes::image_list(&self.state)
+    }
 }
 
 impl Drop for FakeServer {
@@ -572,6 +577,22 @@ impl Server {
                 Ok(())
             }
             Server::Remote(s) => s.clear_uploads(),
+        }
+    }
+
+    /// The stored bytes of one upload, `None` if there is none by that name.
+    pub fn upload(&self, name: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        match self {
+            Server::Embedded(s) => Ok(s.upload(name).map(|b| b.to_vec())),
+            Server::Remote(s) => s.upload(name),
+        }
+    }
+
+    /// The photos the server serves under `/images/` (`GET /images`).
+    pub fn images(&self) -> anyhow::Result<Vec<Upload>> {
+        match self {
+            Server::Embedded(s) => Ok(s.images()),
+            Server::Remote(s) => s.images(),
         }
     }
 }

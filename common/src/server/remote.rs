@@ -72,6 +72,23 @@ impl RemoteServer {
         Ok(())
     }
 
+    pub fn images(&self) -> anyhow::Result<Vec<Upload>> {
+        self.get_json("/images")
+    }
+
+    /// The stored bytes of one upload (`GET /uploads/{name}`), `None` on 404.
+    pub fn upload(&self, name: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        let answer = self
+            .agent
+            .get(format!("{}/uploads/{name}", self.url))
+            .call();
+        match answer {
+            Ok(mut answer) => Ok(Some(answer.body_mut().read_to_vec()?)),
+            Err(ureq::Error::StatusCode(404)) => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("GET /uploads/{name}")),
+        }
+    }
+
     fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         let mut answer = self
             .agent

@@ -281,7 +281,7 @@ fn find_image(state: &State, file: &str) -> Option<Bytes> {
     }
 }
 
-fn image_list(state: &State) -> Vec<super::Upload> {
+pub(super) fn image_list(state: &State) -> Vec<super::Upload> {
     let entry = |name: String, b: &Bytes| super::Upload {
         name,
         bytes: b.len() as u64,

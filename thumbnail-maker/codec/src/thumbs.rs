@@ -3,13 +3,13 @@
 //! Python: `img = Image.open(path); img.thumbnail((200, 200), Image.LANCZOS); img.save(out)`,
 //! and `thumbnail` quietly calls `draft()` first, so the JPEG is decoded at reduced size.
 //!
-//! Rust does the same three things, each with a crate chosen for speed:
+//! Rust does the same three things:
 //! 1. decode with jpeg-decoder at 1/2, 1/4 or 1/8 scale in the DCT domain ([`Decoder::scale`],
 //!    Pillow's draft mode), asking for at least twice the largest thumbnail, as Pillow's
 //!    `reducing_gap=2.0` does, so quality stays that of a Lanczos resize from the full image;
 //! 2. turn the pixels upright from the EXIF orientation ([`crate::exif`]);
-//! 3. resize once per width with fast_image_resize's Lanczos3 (SIMD), and encode with
-//!    jpeg-encoder at quality 85.
+//! 3. resize once per width as Pillow does (a box reduction by a whole factor, then Lanczos3:
+//!    [`crate::resample`], written here), and encode with jpeg-encoder at quality 85.
 //!
 //! Greyscale stays greyscale, progressive JPEGs decode like the others, CMYK becomes RGB, and an
 //! image narrower than a requested width is never enlarged: its "thumbnail" for that width is
@@ -18,12 +18,10 @@
 
 use std::fmt;
 
-use fast_image_resize::images::Image;
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use jpeg_decoder::{Decoder, PixelFormat};
 use jpeg_encoder::{ColorType, Encoder};
 
-use crate::exif;
+use crate::{exif, resample};
 
 /// JPEG quality of the thumbnails.
 pub const QUALITY: u8 = 85;
@@ -105,24 +103,15 @@ pub fn make(jpeg: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
     // 2. Upright, as the camera meant it.
     let (pixels, w, h) = exif::apply(pixels, w.into(), h.into(), channels, orientation);
 
-    // 3. One Lanczos3 resize and one encode per width, from the same decoded pixels.
-    let pixel_type = if channels == 1 {
-        PixelType::U8
-    } else {
-        PixelType::U8x3
-    };
-    let src = Image::from_vec_u8(w, h, pixels, pixel_type).map_err(|e| BadImage(e.to_string()))?;
-    let mut resizer = Resizer::new();
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    // 3. One resize (box reduction, then Lanczos3) and one encode per width, from the same
+    //    decoded pixels.
+    let size = (w as usize, h as usize);
     widths
         .iter()
         .map(|&requested| {
             let (tw, th) = target_size(upright_w, upright_h, requested);
-            let mut dst = Image::new(tw, th, pixel_type);
-            resizer
-                .resize(&src, &mut dst, &options)
-                .map_err(|e| BadImage(format!("resize failed: {e}")))?;
-            let jpeg = encode(dst.buffer(), tw, th, channels)?;
+            let small = resample::resize(&pixels, size, channels, (tw as usize, th as usize));
+            let jpeg = encode(&small, tw, th, channels)?;
             Ok(Thumb {
                 requested,
                 width: tw,

@@ -7,7 +7,8 @@
 //! - [`report`]: the comparison table every demo ends with (or JSON rows under `--json`).
 //! - [`progress`]: a progress bar that hides itself when nobody is watching.
 //! - [`server`]: the fake HTTP server every network demo talks to, embedded or standalone.
-//! - [`data`] and [`images`]: sample data (country codes, photo-like JPEGs, flag GIFs).
+//! - [`data`] and [`images`]: sample data (country codes, photo-like JPEGs, flag GIFs);
+//!   [`work`]: sample CPU work (`is_prime`).
 
 pub mod cli;
 pub mod data;
@@ -16,6 +17,7 @@ pub mod progress;
 pub mod report;
 pub mod server;
 pub mod timing;
+pub mod work;
 
 pub use cli::CommonArgs;
 pub use report::{Outcomes, Row, Table};

@@ -79,23 +79,8 @@ pub struct Reply {
     pub result: Result<Answer, String>,
 }
 
-/// Whether `n` is prime, by trial division with odd divisors: plain CPU work on purpose.
-pub fn is_prime(n: u64) -> bool {
-    if n < 4 {
-        return n >= 2;
-    }
-    if n.is_multiple_of(2) {
-        return false;
-    }
-    let mut d = 3;
-    while d * d <= n {
-        if n.is_multiple_of(d) {
-            return false;
-        }
-        d += 2;
-    }
-    true
-}
+/// The sample CPU work the jobs do (shared by every crate).
+pub use common::work::is_prime;
 
 /// Runs one task in this process. `Panic` and `Abort` do not return.
 pub fn execute(task: Task) -> Result<Answer, String> {

@@ -23,25 +23,11 @@ use std::time::Duration;
 
 use common::data::country_codes;
 use common::server::{Faults, Server};
+use common::work::is_prime;
 use common::{CommonArgs, Outcomes, Row, Table, say, timed};
 use rayon::prelude::{IntoParallelIterator, IntoParallelRefIterator, ParallelIterator};
 
 use crate::flags::{agent, get_flag};
-
-/// Whether `n` is prime, by trial division: deliberately plain CPU work.
-pub fn is_prime(n: u64) -> bool {
-    if n < 2 {
-        return false;
-    }
-    let mut d = 2;
-    while d * d <= n {
-        if n.is_multiple_of(d) {
-            return false;
-        }
-        d += 1;
-    }
-    true
-}
 
 /// Counts the primes below `limit` with rayon, on whatever pool this runs in.
 pub fn count_primes(limit: u64) -> usize {

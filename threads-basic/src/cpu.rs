@@ -14,22 +14,8 @@
 
 use std::thread;
 
+use common::work::is_prime;
 use common::{CommonArgs, Row, Table, say, timed};
-
-/// Whether `n` is prime, by trial division: deliberately plain CPU work.
-pub fn is_prime(n: u64) -> bool {
-    if n < 2 {
-        return false;
-    }
-    let mut d = 2;
-    while d * d <= n {
-        if n.is_multiple_of(d) {
-            return false;
-        }
-        d += 1;
-    }
-    true
-}
 
 /// Counts the primes below `limit` with `threads` threads. The numbers are dealt out in blocks
 /// of 1,000, round robin, so every thread gets its share of the expensive large numbers.

@@ -226,7 +226,11 @@ fn c10k_completes_every_request_with_the_server_in_its_own_process() {
     let server = Server::Remote(RemoteServer::connect(&process.url).unwrap());
     server.set_faults(&slow(200)).unwrap();
     let latency = Duration::from_millis(200);
-    for (variant, n) in [(c10k::Variant::Tasks, 1_000), (c10k::Variant::Threads, 200)] {
+    for (variant, n) in [
+        (c10k::Variant::Tasks, 1_000),
+        (c10k::Variant::TasksHyper, 1_000),
+        (c10k::Variant::Threads, 200),
+    ] {
         server.reset_stats().unwrap();
         let measured = c10k::measure(exe, variant, n, &process.url, latency).unwrap();
         let o = measured.outcomes;

@@ -14,7 +14,7 @@ use clap::ValueEnum;
 use common::server::{FakeServer, ServerConfig};
 use common::{CommonArgs, Outcomes};
 
-use super::{Variant, peak_memory_kib, tasks, threads};
+use super::{Client, Variant, peak_memory_kib, tasks, threads};
 
 /// What a child process measured.
 #[derive(Debug, Clone)]
@@ -35,7 +35,8 @@ pub fn child(variant: Variant, n: usize, url: &str, args: &CommonArgs) -> anyhow
         .map(|cc| format!("{url}/flags/{0}/{0}.gif", cc.to_lowercase()))
         .collect();
     let (ends, wall) = match variant {
-        Variant::Tasks => tasks(urls, timeout)?,
+        Variant::Tasks => tasks(urls, timeout, Client::Reqwest)?,
+        Variant::TasksHyper => tasks(urls, timeout, Client::Hyper)?,
         Variant::Threads => threads(urls, timeout, true),
         Variant::ThreadsDefault => threads(urls, timeout, false),
     };

@@ -133,7 +133,13 @@ impl ThreadPool {
     /// Part 4b: drops every job still queued (their handles say `Cancelled`), lets the running
     /// ones finish, joins the workers, and returns how many jobs were cancelled.
     pub fn shutdown_now(mut self) -> usize {
-        let cancelled = self.pending.try_iter().count(); // each job taken here is dropped
+        // Take every queued job out before dropping any: dropping one can end a running job
+        // (say, one waiting on a channel whose sender the dropped job held), and a worker freed
+        // that way would pull the next job from the queue and run it instead of cancelling it.
+        let queued: Vec<Job> = self.pending.try_iter().collect();
+        drop(self.queue.take()); // closed and empty: each worker stops after its current job
+        let cancelled = queued.len();
+        drop(queued); // each job's one-shot sender goes with it: its handle says `Cancelled`
         self.close_and_join();
         cancelled
     }

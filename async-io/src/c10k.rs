@@ -19,12 +19,11 @@
 //! Run: `cargo run --release -p async-io -- c10k --tasks 10000 --latency-ms 1000` (the tour
 //! runs a smaller size at a shorter latency)
 //!
-//! Look for: `x latency`, wall time over one round trip: in a release build the hyper row
-//! finishes within 1.5x of one latency and reqwest's a little later (a debug build spends much
-//! of it in the unoptimised HTTP stack; the line under the table says so); `KiB/request`, the
-//! memory each request cost: the tasks rows need the least, hyper less than reqwest, the
-//! trimmed threads about twice reqwest's, and threads with default stack and buffer sizes
-//! several times more.
+//! Look for, in a release build: `x latency`, wall time over one round trip, within 1.5x for
+//! the hyper row and a little more for reqwest's (a debug build spends much of it in the
+//! unoptimised HTTP stack; the line under the table says so); `KiB/request`, the memory each
+//! request cost: the tasks rows need the least, hyper less than reqwest, the trimmed threads two
+//! to four times reqwest's, and threads with default stack and buffer sizes several times more.
 
 mod limits;
 mod process;

@@ -14,6 +14,8 @@ Needs Python 3 and Pillow (`pip install pillow`). With a fake server running:
     python3 thumbnail-maker/python/course_design.py --server http://127.0.0.1:8000
     cargo run --release -p thumbnail-maker -- --server http://127.0.0.1:8000
 
+`--per-photo` times the resize alone on one photo in one process instead, both ways.
+
 Look for: the wall time of each run, to set beside the Rust table's, and how busy resizing kept the
 processes: most of the run in the course's design, which decodes every photo at full size.
 """
@@ -112,6 +114,23 @@ def run_once(server, names, widths, io_threads, processes, draft):
     return wall, len(names) - len(failed), len(failed), peak, resizing
 
 
+def per_photo(server, widths, rounds=5, repeats=20):
+    """Both resize modes on one photo in this process, no pool: the per-photo CPU cost, to set
+    beside `cargo bench -p thumbnail-maker` (its photo 1920x1280 is the server's /images/1.jpg)."""
+    data = get(f"{server}/images/1.jpg")
+    width, height = Image.open(io.BytesIO(data)).size
+    print(f"one process, {width}x{height} photo, widths {widths}, best and median of {rounds} rounds:")
+    for draft, how in [(False, "the course's LANCZOS from the full image"), (True, "Pillow's draft mode")]:
+        per_round = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for _ in range(repeats):
+                resize("1.jpg", data, widths, draft)
+            per_round.append(1000 * (time.perf_counter() - start) / repeats)
+        per_round.sort()
+        print(f"  {how}: {per_round[0]:.1f} ms per photo (median {per_round[rounds // 2]:.1f} ms)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="http://127.0.0.1:8000")
@@ -122,8 +141,12 @@ def main():
     parser.add_argument("--processes", type=int, default=os.cpu_count())
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pillow-draft", action="store_true")
+    parser.add_argument("--per-photo", action="store_true", help="time one photo's resize, no pool")
     args = parser.parse_args()
     widths = [int(w) for w in args.widths.split(",")]
+    if args.per_photo:
+        per_photo(args.server, widths)
+        return
     if args.io_cap:
         global io_cap
         io_cap = threading.BoundedSemaphore(args.io_cap)

@@ -17,7 +17,7 @@ pub mod threads;
 pub mod verify;
 
 /// The image step lives in `thumbnail-codec` (compiled optimised even in debug builds).
-pub use thumbnail_codec::{exif, thumbs};
+pub use thumbnail_codec::{exif, resample, thumbs};
 
 pub mod exercises;
 pub mod solutions;

@@ -5,8 +5,11 @@
 #
 #     bash thumbnail-maker/python/compare.sh
 #
-# Each pairing gives both sides the same ceiling: Python's download and upload pools of N
-# threads each may have 2N requests in flight, so the Rust variants get --workers 2N.
+# First the CPU cost of one photo in one process, both timed alike (5 rounds of 20 photos, the
+# fastest and median round): the Rust step, then Pillow's two ways. Then the whole batch, each
+# pairing giving both sides the same ceiling: Python's download and upload pools of N threads
+# each may have 2N requests in flight, so the Rust async variant gets --workers 2N.
+# RUNS=5 takes the medians of 5 runs instead of 3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=thumbnail-maker/python
@@ -24,6 +27,13 @@ trap 'kill "$server_pid" 2>/dev/null; rm -f "$log" "$out"' EXIT
 for _ in $(seq 50); do grep -q listening "$log" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$log" | head -1)
 [ -n "$url" ] || { echo "error: the fake server did not start: $(cat "$log")" >&2; exit 1; }
+
+# The CPU side first: one photo's resize in one process, Rust's then Pillow's, on the same photo.
+echo "== one 1920x1280 photo, every width, one process =="
+cargo bench --locked -q -p thumbnail-maker --bench resize -- all_widths decode_reduced \
+    --sample-count 5 --sample-size 20 2>/dev/null | grep -v 2000x1500
+python3 $here/course_design.py --server "$url" --per-photo
+echo
 
 rust_median() { # --workers N: the median wall time of the async variant over $runs runs
     for _ in $(seq "$runs"); do

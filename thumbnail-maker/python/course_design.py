@@ -5,8 +5,9 @@ The course's design: downloads on a thread pool, resizing on a process pool (one
 core) with Pillow's LANCZOS from the full-size image, uploads on a thread pool. Here both I/O
 pools get 16 threads (`--io-threads`; the Rust `--workers` caps both directions together), and
 the stages overlap: an image goes to the process pool as soon as it has arrived, a thumbnail to
-the upload pool as soon as it is made. `--pillow-draft` is Pillow at its best instead: the JPEG decoded at reduced
-scale (`Image.draft`, as `Image.thumbnail` does) and resized with `reducing_gap=2.0`.
+the upload pool as soon as it is made. `--pillow-draft` is Pillow at its best instead: the JPEG
+decoded at reduced scale (`Image.draft`, as `Image.thumbnail` does) and resized with
+`reducing_gap=2.0`.
 
 Needs Python 3 and Pillow (`pip install pillow`). With a fake server running:
 

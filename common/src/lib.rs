@@ -3,6 +3,7 @@
 //! - [`cli`]: the shared command-line knobs (`--quick`, `--json`, `--seed`, `--count`, `--workers`,
 //!   `--server`, `--latency-ms`, `--error-rate`), narration that moves to stderr under `--json`,
 //!   and the one-line `error: ...` exit.
+//! - [`guard`]: the limit every exercise test runs under, so none can hang.
 //! - [`timing`]: a stopwatch and a way to time a closure.
 //! - [`report`]: the comparison table every demo ends with (or JSON rows under `--json`).
 //! - [`progress`]: a progress bar that hides itself when nobody is watching.
@@ -12,6 +13,7 @@
 
 pub mod cli;
 pub mod data;
+pub mod guard;
 pub mod images;
 pub mod progress;
 pub mod report;

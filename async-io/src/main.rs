@@ -49,7 +49,7 @@ enum Demo {
     Blocking,
     /// 10,000 concurrent requests: tasks vs one thread per request, memory measured
     C10k,
-    /// A service that finishes in-flight work and exits cleanly on Ctrl-C
+    /// A service that finishes in-flight work on Ctrl-C and aborts it on a second Ctrl-C
     Shutdown,
     /// (internal) the fake server in its own process, for c10k
     #[value(hide = true)]

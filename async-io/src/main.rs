@@ -43,7 +43,7 @@ enum Demo {
     Semaphore,
     /// Two producers, one consumer, a bounded mpsc queue: backpressure
     ProducerConsumer,
-    /// Per-request timeout, batch deadline, select! race, CancellationToken
+    /// Per-request timeout, batch deadline, select! and select_ok races, CancellationToken
     Timeouts,
     /// Blocking inside async stalls the other tasks; spawn_blocking fixes it
     Blocking,

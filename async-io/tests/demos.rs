@@ -153,6 +153,59 @@ fn count(ends: &[End], end: End) -> usize {
     ends.iter().filter(|&&e| e == end).count()
 }
 
+#[test]
+fn a_task_finished_by_the_deadline_counts_as_done_even_if_not_yet_joined() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            set.spawn(async { End::Done });
+        }
+        set.spawn(std::future::pending::<End>());
+        // The 20 finish on the workers while this thread is busy past the deadline: none has
+        // been joined when it is checked.
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(100);
+        std::thread::sleep(Duration::from_millis(300));
+        let ends = timeouts::join_by(set, deadline).await.unwrap();
+        assert_eq!(
+            (count(&ends, End::Done), count(&ends, End::TimedOut)),
+            (20, 1)
+        );
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn select_keeps_a_fast_failure_and_select_ok_the_first_success() {
+    let failing = Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    };
+    let (primary, mirror) = (server(failing), server(slow(200)));
+    let (primary_urls, mirror_urls) = (flag_urls(&primary, 5), flag_urls(&mirror, 5));
+    let client = client();
+
+    // First to finish: the primary's instant 503 wins every race.
+    let (ends, mirror_wins) = timeouts::race(&client, &primary_urls, &mirror_urls).await;
+    assert_eq!(mirror_wins, 0);
+    assert_eq!(
+        (count(&ends, End::Failed), count(&ends, End::Cancelled)),
+        (5, 5)
+    );
+
+    // First to succeed: the 503 drops out and the mirror's answer wins.
+    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &mirror_urls).await;
+    assert_eq!(mirror_wins, 5);
+    assert_eq!((count(&ends, End::Done), count(&ends, End::Failed)), (5, 5));
+
+    // Both fail: both are counted as failed, none is lost.
+    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &primary_urls).await;
+    assert_eq!((mirror_wins, count(&ends, End::Failed)), (0, 10));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn timeouts_account_for_every_request() {
     let (fast, slow) = (server(Faults::default()), server(slow(20_000)));

@@ -95,7 +95,10 @@ impl ServerProcess {
         BufReader::new(stdout).read_line(&mut server.url)?;
         server.url = server.url.trim().to_string();
         if !server.url.starts_with("http://") {
-            bail!("the server process did not start (it said {:?})", server.url);
+            bail!(
+                "the server process did not start (it said {:?})",
+                server.url
+            );
         }
         Ok(server)
     }

@@ -16,7 +16,7 @@
 //! `join()`: outstanding work is abandoned and the workers are stopped at once. Dropping a
 //! [`Pool`] without `join` does the same: every queued or running job ends as
 //! [`JobError::Terminated`], and every worker process is killed and waited for. Whatever path
-//! leaves a worker behind (an error, a panic in a supervisor), the [`Process`] that owns it
+//! leaves a worker behind (an error, a panic in a supervisor), the `Process` that owns it
 //! kills and reaps it when dropped, so the pool never leaves a running process or a zombie.
 //!
 //! The pool is used by the `pool`, `primes`, `crash` and `cost` demos.

@@ -105,7 +105,7 @@ impl ServerProcess {
 }
 
 impl Drop for ServerProcess {
-    /// Closes the server's stdin (it exits at end of input), gives it [`GRACE`] to do so, then
+    /// Closes the server's stdin (it exits at end of input), gives it `GRACE` to do so, then
     /// kills it; and always waits for it.
     fn drop(&mut self) {
         drop(self.child.stdin.take());

@@ -16,6 +16,7 @@
 //! row taking about one latency with every request in flight at once (the line under the table
 //! compares it with one round trip); the same outcomes in every row.
 
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -24,6 +25,8 @@ use anyhow::Context;
 use common::server::{Faults, Server};
 use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
 use futures::future::join_all;
+
+use crate::server_stats;
 
 /// How one download ended: its size, a 404, or any other failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +128,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let latency = args.latency_or(100, 10);
     let workers = args.workers_or(count);
     let timeout = latency + Duration::from_secs(10);
-    let server = Server::start(args, Faults::from_args(args, 100, 10))?;
+    let server = Arc::new(Server::start(args, Faults::from_args(args, 100, 10))?);
     let urls: Vec<String> = common::data::country_codes(count)
         .into_iter()
         .map(|cc| server.flag_url(cc))
@@ -145,7 +148,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         "ureq on a thread pool",
     ];
     for (i, variant) in variants.into_iter().enumerate() {
-        server.reset_stats()?;
+        server_stats::reset_stats(&server).await?;
         let watch = Stopwatch::start();
         let results = match i {
             0 => sequential(&client, &urls).await,
@@ -156,7 +159,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
             }
         };
         let wall = watch.elapsed();
-        let peak = server.stats()?.max_in_flight;
+        let peak = server_stats::stats(&server).await?.max_in_flight;
         let mut row = Row::new(variant, count, wall).max_in_flight(peak);
         if i == 2 {
             row = row.workers(workers);

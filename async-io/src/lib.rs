@@ -9,6 +9,7 @@ pub mod c10k;
 pub mod flags;
 pub mod producer_consumer;
 pub mod semaphore;
+pub mod server_stats;
 pub mod shutdown;
 pub mod timeouts;
 

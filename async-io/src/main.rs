@@ -43,13 +43,13 @@ enum Demo {
     Semaphore,
     /// Two producers, one consumer, a bounded mpsc queue: backpressure
     ProducerConsumer,
-    /// Per-request timeout, batch deadline, select! race, CancellationToken
+    /// Per-request timeout, batch deadline, select! and select_ok races, CancellationToken
     Timeouts,
     /// Blocking inside async stalls the other tasks; spawn_blocking fixes it
     Blocking,
     /// 10,000 concurrent requests: tasks vs one thread per request, memory measured
     C10k,
-    /// A service that finishes in-flight work and exits cleanly on Ctrl-C
+    /// A service that finishes in-flight work on Ctrl-C and aborts it on a second Ctrl-C
     Shutdown,
     /// (internal) the fake server in its own process, for c10k
     #[value(hide = true)]

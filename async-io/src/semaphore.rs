@@ -22,6 +22,8 @@ use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::server_stats;
+
 /// Downloads every URL, one task each, with at most `limit` requests in flight at once.
 /// Returns whether each download succeeded, in the order of `urls`.
 pub async fn download_capped(
@@ -67,7 +69,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
             .filter(|&m| m <= count)
             .collect(),
     };
-    let server = Server::start(args, Faults::from_args(args, 50, 5))?;
+    let server = Arc::new(Server::start(args, Faults::from_args(args, 50, 5))?);
     let urls: Vec<String> = common::data::country_codes(count)
         .into_iter()
         .map(|cc| server.flag_url(cc))
@@ -84,11 +86,11 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
     let mut table = Table::new("semaphore", args);
     let mut peaks = Vec::new();
     for &cap in &caps {
-        server.reset_stats()?;
+        server_stats::reset_stats(&server).await?;
         let watch = Stopwatch::start();
         let results = download_capped(&client, &urls, cap).await?;
         let wall = watch.elapsed();
-        let peak = server.stats()?.max_in_flight;
+        let peak = server_stats::stats(&server).await?.max_in_flight;
         let ok = results.iter().filter(|&&ok| ok).count() as u64;
         let outcomes = Outcomes {
             ok,

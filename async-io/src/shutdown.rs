@@ -1,33 +1,36 @@
-//! # Graceful shutdown on Ctrl-C
+//! # Graceful shutdown on Ctrl-C, and a second Ctrl-C that means it
 //!
 //! Python: `loop.add_signal_handler(signal.SIGINT, stop.set)`, then stop taking work, `await
 //! asyncio.gather(*in_flight)` and exit, instead of dying mid-job on `KeyboardInterrupt`.
 //!
-//! `tokio::signal::ctrl_c()` is a future that completes on Ctrl-C (SIGINT on Unix). The service
-//! below `select!`s between it, its source of new work and its finished jobs; once it fires, the
-//! loop stops accepting, waits for the jobs already in flight (a `JoinSet`) and returns normally,
-//! so destructors run and the exit code is 0. One caveat from tokio's docs: the handler is
-//! installed the first time the future is polled, so the service polls it once before saying
-//! it is ready.
+//! Rust: the service's loop ([`serve`]) `select!`s between a stream of Ctrl-Cs, its source of
+//! new work and its finished jobs. The first Ctrl-C stops it accepting; it then waits for the
+//! jobs already in flight (a `JoinSet`) and returns normally, so destructors run and the exit
+//! code is 0. A second Ctrl-C during that wait is the user saying "now": the remaining jobs are
+//! aborted (each still ends as finished or aborted, the counts add up) and the service exits
+//! with code 1. The stream comes from `tokio::signal::unix::signal` (`windows::ctrl_c` on
+//! Windows), which installs the handler when it is called, before the service says it is ready;
+//! from then on Ctrl-C no longer kills the process, so the program must act on every one.
 //!
 //! In the tour, this program starts itself again as the service, reads its output, and sends it
-//! SIGINT with `kill -INT <pid>` (Unix only; on other platforms the demo says so). To press
-//! Ctrl-C yourself: `cargo run -p async-io -- service`.
+//! SIGINT with `kill -INT <pid>` (Unix only; on other platforms the demo says so), once and
+//! then twice. The child is held by a guard that kills and waits for it on every path, so a
+//! failing `kill` cannot leave a service running. To press Ctrl-C yourself:
+//! `cargo run -p async-io -- service`.
 //!
 //! Run: `cargo run -p async-io -- shutdown`
 //!
-//! Look for: "Ctrl-C: no new work" followed by the in-flight jobs finishing, and a final
-//! "stopped cleanly" with as many jobs finished as accepted, and exit code 0.
+//! Look for: "Ctrl-C: no new work" followed by the in-flight jobs finishing, "stopped cleanly"
+//! and exit code 0; in the second run, "Ctrl-C again", the jobs it aborted, and exit code 1.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::pin::pin;
-use std::process::{Command, ExitStatus, Stdio};
-use std::task::Poll;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use futures::{Stream, StreamExt};
 use tokio::task::JoinSet;
 
 /// One unit of the service's work.
@@ -36,51 +39,101 @@ async fn work(id: u64, takes: Duration) -> u64 {
     id
 }
 
-/// The service: accepts a job every third of `--latency-ms`, each taking `--latency-ms`, until
-/// Ctrl-C; then finishes what is in flight and returns.
+/// How the service ended: every accepted job was finished or aborted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stopped {
+    pub accepted: u64,
+    pub finished: u64,
+    pub aborted: u64,
+    /// A second Ctrl-C came during the drain.
+    pub forced: bool,
+}
+
+/// The service's loop: accepts a job every third of `takes`, each taking `takes`, until the
+/// first item of `interrupts`; then finishes the jobs in flight, unless a second item comes
+/// first, which aborts them. `log` gets one line per event.
+pub async fn serve(
+    mut interrupts: impl Stream<Item = ()> + Unpin,
+    takes: Duration,
+    mut log: impl FnMut(&str),
+) -> anyhow::Result<Stopped> {
+    let mut next_job = tokio::time::interval((takes / 3).max(Duration::from_millis(1)));
+    let mut in_flight = JoinSet::new();
+    let mut s = Stopped::default();
+    loop {
+        tokio::select! {
+            _ = interrupts.next() => break,
+            _ = next_job.tick() => {
+                s.accepted += 1;
+                in_flight.spawn(work(s.accepted, takes));
+                log(&format!("accepted job {}", s.accepted));
+            }
+            Some(done) = in_flight.join_next() => {
+                s.finished += 1;
+                log(&format!("finished job {}", done?));
+            }
+        }
+    }
+    log(&format!(
+        "Ctrl-C: no new work; finishing {} jobs in flight (Ctrl-C again to abort them)",
+        in_flight.len()
+    ));
+    loop {
+        tokio::select! {
+            done = in_flight.join_next() => match done {
+                None => break,
+                Some(Ok(id)) => {
+                    s.finished += 1;
+                    log(&format!("finished job {id}"));
+                }
+                // Aborted before it finished; one that finished first still says Ok above.
+                Some(Err(e)) if e.is_cancelled() => s.aborted += 1,
+                Some(Err(e)) => return Err(e.into()),
+            },
+            Some(()) = interrupts.next(), if !s.forced => {
+                s.forced = true;
+                log(&format!("Ctrl-C again: aborting {} jobs", in_flight.len()));
+                in_flight.abort_all();
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// Every Ctrl-C (SIGINT) from now on, as a stream. The handler is installed by this call.
+#[cfg(unix)]
+fn interrupts() -> std::io::Result<impl Stream<Item = ()> + Unpin> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut sigint = signal(SignalKind::interrupt())?;
+    Ok(futures::stream::poll_fn(move |cx| sigint.poll_recv(cx)))
+}
+
+/// Every Ctrl-C from now on, as a stream. The handler is installed by this call.
+#[cfg(windows)]
+fn interrupts() -> std::io::Result<impl Stream<Item = ()> + Unpin> {
+    let mut ctrl_c = tokio::signal::windows::ctrl_c()?;
+    Ok(futures::stream::poll_fn(move |cx| ctrl_c.poll_recv(cx)))
+}
+
+/// The service: [`serve`] with Ctrl-C, jobs of `--latency-ms`; exits 1 after a second Ctrl-C.
 #[tokio::main]
 pub async fn service(args: &CommonArgs) -> anyhow::Result<()> {
     let takes = args.latency_or(300, 60);
-    let mut ctrl_c = pin!(tokio::signal::ctrl_c());
-    // Installs the handler now (see the module doc), so a Ctrl-C from here on is ours.
-    if let Poll::Ready(result) = futures::poll!(&mut ctrl_c) {
-        result.context("cannot listen for Ctrl-C")?;
-    }
+    let interrupts = interrupts().context("cannot listen for Ctrl-C")?;
     say!(
         "ready (pid {}): a job every {} ms, Ctrl-C to stop",
         std::process::id(),
         takes.as_millis() / 3
     );
-
-    let mut next_job = tokio::time::interval(takes / 3);
-    let mut in_flight = JoinSet::new();
-    let (mut accepted, mut finished) = (0u64, 0u64);
-    loop {
-        tokio::select! {
-            signal = &mut ctrl_c => {
-                signal.context("cannot listen for Ctrl-C")?;
-                break;
-            }
-            _ = next_job.tick() => {
-                accepted += 1;
-                in_flight.spawn(work(accepted, takes));
-                say!("accepted job {accepted}");
-            }
-            Some(done) = in_flight.join_next() => {
-                finished += 1;
-                say!("finished job {}", done?);
-            }
-        }
-    }
+    let s = serve(interrupts, takes, |line| say!("{line}")).await?;
     say!(
-        "Ctrl-C: no new work; finishing {} jobs in flight",
-        in_flight.len()
+        "accepted {}, finished {}, aborted {}",
+        s.accepted,
+        s.finished,
+        s.aborted
     );
-    while let Some(done) = in_flight.join_next().await {
-        finished += 1;
-        say!("finished job {}", done?);
-    }
-    say!("stopped cleanly: accepted {accepted}, finished {finished}");
+    anyhow::ensure!(!s.forced, "stopped by a second Ctrl-C");
+    say!("stopped cleanly");
     Ok(())
 }
 
@@ -91,6 +144,7 @@ pub struct Session {
     pub status: ExitStatus,
     pub accepted: u64,
     pub finished: u64,
+    pub aborted: u64,
     pub in_flight_at_signal: u64,
 }
 
@@ -105,48 +159,88 @@ pub fn interrupt(pid: u32) -> anyhow::Result<()> {
     }
 }
 
-/// Starts the service, sends it SIGINT once it has accepted `after_jobs` jobs, and reads
-/// everything it says until it exits. `echo` is called with each line as it arrives.
+/// A child process that is killed and waited for when dropped, on every path: a `?` that
+/// returns early, a panic. A plain `Child` dropped early keeps running.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        // After a successful `wait`, std remembers the status: `kill` sends nothing and
+        // `wait` returns at once.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the service, sends it SIGINT once it has accepted `after_jobs` jobs (and, if `twice`,
+/// again as soon as it starts draining), and reads everything it says until it exits. `echo`
+/// is called with each line as it arrives.
 pub fn run_and_interrupt(
     exe: &Path,
     job_ms: u64,
     after_jobs: u64,
+    twice: bool,
     mut echo: impl FnMut(&str),
 ) -> anyhow::Result<Session> {
-    let mut child = Command::new(exe)
-        .args(["service", "--latency-ms", &job_ms.to_string()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("cannot start the service")?;
-    let stdout = child.stdout.take().context("no stdout")?;
+    let mut child = Reaped(
+        Command::new(exe)
+            .args(["service", "--latency-ms", &job_ms.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot start the service")?,
+    );
+    let stdout = child.0.stdout.take().context("no stdout")?;
+    let mut stderr = child.0.stderr.take().context("no stderr")?;
+    let pid = child.0.id();
     let mut lines = Vec::new();
-    let mut signalled = false;
+    let mut signals = 0;
     for line in BufReader::new(stdout).lines() {
         let line = line?;
         echo(&line);
-        if !signalled && line == format!("accepted job {after_jobs}") {
-            interrupt(child.id())?;
-            signalled = true;
+        let first = signals == 0 && line == format!("accepted job {after_jobs}");
+        let second = twice && signals == 1 && line.starts_with("Ctrl-C: no new work");
+        if first || second {
+            interrupt(pid)?;
+            signals += 1;
         }
         lines.push(line);
     }
-    let status = child.wait()?;
-    if !signalled {
+    // Its error line, if any (a few bytes: reading it after stdout cannot block the child).
+    let mut errors = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut errors)?;
+    for line in errors.lines() {
+        echo(line);
+        lines.push(line.to_string());
+    }
+    let status = child.0.wait()?;
+    if signals == 0 {
         bail!("the service ended before it was interrupted ({status})");
     }
     let number = |prefix: &str| -> Option<u64> {
-        let line = lines.iter().find(|l| l.starts_with(prefix))?;
+        let line = lines.iter().rev().find(|l| l.starts_with(prefix))?;
         line[prefix.len()..]
             .split(|c: char| !c.is_ascii_digit())
             .next()?
             .parse()
             .ok()
     };
-    let last = lines.last().map(String::as_str).unwrap_or("");
-    let finished = last.rsplit(' ').next().and_then(|n| n.parse().ok());
+    // The service's last count line: "accepted 7, finished 4, aborted 3".
+    let counts: Vec<u64> = lines
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("accepted ") && l.contains("aborted"))
+        .context("the service printed no counts")?
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let &[accepted, finished, aborted] = counts.as_slice() else {
+        bail!("cannot read the counts {counts:?}");
+    };
     Ok(Session {
-        accepted: number("stopped cleanly: accepted ").context("no final line")?,
-        finished: finished.context("no final line")?,
+        accepted,
+        finished,
+        aborted,
         in_flight_at_signal: number("Ctrl-C: no new work; finishing ").unwrap_or(0),
         lines,
         status,
@@ -162,41 +256,66 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     }
     let job_ms = args.latency_or(300, 60).as_millis() as u64;
     let after = 3;
-    say!("starting the service; it gets Ctrl-C (SIGINT) once it has accepted {after} jobs");
-    let watch = Stopwatch::start();
-    let session = run_and_interrupt(exe, job_ms, after, |line| say!("  service | {line}"))?;
-    let wall = watch.elapsed();
-
     let mut table = Table::new("shutdown", args);
-    let lost = session.accepted.saturating_sub(session.finished);
-    let outcomes = Outcomes {
-        ok: session.finished,
-        cancelled: Some(lost),
-        ..Outcomes::default()
-    };
-    let row = Row::new(
-        "service, Ctrl-C after 3 jobs",
-        session.accepted as usize,
-        wall,
-    )
-    .outcomes(outcomes)
-    .extra("in flight at Ctrl-C", session.in_flight_at_signal)
-    .extra(
-        "exit code",
-        session
+    let mut sessions = Vec::new();
+    for twice in [false, true] {
+        let (name, what) = if twice {
+            (
+                "Ctrl-C, then again",
+                "then again as soon as it starts draining",
+            )
+        } else {
+            ("Ctrl-C once", "and lets it drain")
+        };
+        say!("starting the service; Ctrl-C (SIGINT) once it has accepted {after} jobs, {what}");
+        let watch = Stopwatch::start();
+        let session =
+            run_and_interrupt(exe, job_ms, after, twice, |line| say!("  service | {line}"))?;
+        let outcomes = Outcomes {
+            ok: session.finished,
+            cancelled: Some(session.aborted),
+            ..Outcomes::default()
+        };
+        let code = session
             .status
             .code()
-            .map_or("signal".into(), |c| c.to_string()),
-    );
-    table.push(row);
+            .map_or("signal".into(), |c| c.to_string());
+        table.push(
+            Row::new(name, session.accepted as usize, watch.elapsed())
+                .outcomes(outcomes)
+                .extra("in flight at Ctrl-C", session.in_flight_at_signal)
+                .extra("exit code", code),
+        );
+        sessions.push(session);
+    }
     table.print();
 
-    // What was claimed: a clean exit with every accepted job finished.
+    // What was claimed: every accepted job ends finished or aborted; one Ctrl-C finishes them
+    // all and exits 0, a second aborts the rest and exits non-zero.
+    for s in &sessions {
+        anyhow::ensure!(
+            s.finished + s.aborted == s.accepted,
+            "accepted {} jobs, finished {}, aborted {}",
+            s.accepted,
+            s.finished,
+            s.aborted
+        );
+    }
+    let (once, twice) = (&sessions[0], &sessions[1]);
     anyhow::ensure!(
-        session.status.success(),
+        once.status.success(),
         "the service exited with {}",
-        session.status
+        once.status
     );
-    anyhow::ensure!(lost == 0, "{lost} accepted jobs were not finished");
+    anyhow::ensure!(
+        once.aborted == 0,
+        "{} jobs aborted after one Ctrl-C",
+        once.aborted
+    );
+    anyhow::ensure!(
+        !twice.status.success(),
+        "the service exited with {} after a second Ctrl-C",
+        twice.status
+    );
     Ok(())
 }

@@ -6,26 +6,33 @@
 //!
 //! In Rust, cancelling a future is dropping it: it simply is never polled again, and whatever
 //! it owned (here, the HTTP connection) is closed. `tokio::time::timeout` wraps any future;
-//! `select!` polls several and drops the losers; a `JoinSet` aborts its tasks when told to (or
-//! when dropped); and a `CancellationToken` (tokio-util) is the way to tell a whole group of
-//! tasks to stop, each deciding where it may stop. Every request started here ends in exactly one
-//! outcome: done (ok or error), timed out, or cancelled, and the table's counts add up.
+//! `select!` polls several and keeps the first to finish, dropping the losers, while
+//! `futures::future::select_ok` keeps the first to *succeed* (a failure drops out); a `JoinSet`
+//! aborts its tasks when told to (or when dropped), and a task that had already finished still
+//! hands over its result; and a `CancellationToken` (tokio-util) is the way to tell a whole
+//! group of tasks to stop, each deciding where it may stop. Every request started here ends in
+//! exactly one outcome: done (ok or error), timed out, or cancelled, and the counts add up.
 //!
 //! Run: `cargo run -p async-io -- timeouts`
 //!
 //! Look for: answers take 50 to 250 ms (latency plus reproducible jitter), so a 150 ms timeout
 //! times out some of them; the select! row shows both sources winning races and every loser
-//! cancelled; the token row cancels whatever was still in flight.
+//! cancelled; with `--error-rate 0.3` the select! row counts the primary's fast 503s as its
+//! answers while the select_ok row still gets one success per race; the token row cancels
+//! whatever was still in flight.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use common::server::{FakeServer, Faults, Server, ServerConfig};
 use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
-use futures::future::join_all;
+use futures::future::{join_all, select_ok};
 use tokio::task::JoinSet;
-use tokio::time::{Instant, sleep_until, timeout};
+use tokio::time::{Instant, timeout, timeout_at};
 use tokio_util::sync::CancellationToken;
+
+use crate::server_stats;
 
 /// How one request ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,23 +92,39 @@ pub async fn batch_deadline(
         let (client, url) = (client.clone(), url.clone());
         set.spawn(async move { fetch(&client, &url).await });
     }
-    let mut ends = Vec::new();
-    loop {
-        tokio::select! {
-            done = set.join_next() => match done {
-                Some(end) => ends.push(end.context("a request task panicked")?),
-                None => break,
-            },
-            _ = sleep_until(deadline) => break,
-        }
-    }
-    ends.extend(std::iter::repeat_n(End::TimedOut, set.len()));
-    set.abort_all(); // also what dropping the set would do
-    Ok(ends)
+    join_by(set, deadline).await
 }
 
-/// Races each request on two sources; the loser's future is dropped, which cancels it.
-/// Returns the ends of all `2 x n` requests and how many races the mirror won.
+/// Joins the tasks of `set` until `deadline`, then aborts the rest, which count as timed out.
+/// A task that finished by the deadline but was not joined yet (the runtime had not got round
+/// to it) still counts as done: aborting a finished task changes nothing, and draining
+/// `join_next` after `abort_all` hands over its result.
+pub async fn join_by(mut set: JoinSet<End>, deadline: Instant) -> anyhow::Result<Vec<End>> {
+    let mut joined = Vec::new();
+    // `join_next` is cancel-safe: when the deadline drops this loop, no result is lost.
+    let _ = timeout_at(deadline, async {
+        while let Some(done) = set.join_next().await {
+            joined.push(done);
+        }
+    })
+    .await;
+    set.abort_all();
+    while let Some(done) = set.join_next().await {
+        joined.push(done);
+    }
+    joined
+        .into_iter()
+        .map(|done| match done {
+            Ok(end) => Ok(end),
+            Err(e) if e.is_cancelled() => Ok(End::TimedOut),
+            Err(e) => Err(e).context("a request task panicked"),
+        })
+        .collect()
+}
+
+/// Races each request on two sources and keeps the first to *finish*, success or not; the
+/// loser's future is dropped, which cancels it. Returns the ends of all `2 x n` requests and
+/// how many races the mirror won.
 pub async fn race(
     client: &reqwest::Client,
     primary: &[String],
@@ -111,6 +134,51 @@ pub async fn race(
         tokio::select! {
             end = fetch(client, p) => ([end, End::Cancelled], false),
             end = fetch(client, m) => ([End::Cancelled, end], true),
+        }
+    });
+    let results = join_all(races).await;
+    let mirror_wins = results.iter().filter(|(_, mirror)| *mirror).count();
+    (
+        results.into_iter().flat_map(|(ends, _)| ends).collect(),
+        mirror_wins,
+    )
+}
+
+/// One request as a `Result`, so `select_ok` can tell a success (`Ok(source)`) from a failure.
+async fn succeed(client: &reqwest::Client, url: &str, source: usize) -> Result<usize, End> {
+    match fetch(client, url).await {
+        End::Done => Ok(source),
+        end => Err(end),
+    }
+}
+
+/// Races each request on two sources and keeps the first to *succeed* (`select_ok`): a source
+/// that fails drops out and the other one goes on, so a fast 503 cannot beat a good answer.
+/// Returns the same as [`race`].
+pub async fn race_ok(
+    client: &reqwest::Client,
+    primary: &[String],
+    mirror: &[String],
+) -> (Vec<End>, usize) {
+    let races = primary.iter().zip(mirror).map(|(p, m)| async move {
+        let sources = [
+            Box::pin(succeed(client, p, 0)),
+            Box::pin(succeed(client, m, 1)),
+        ];
+        match select_ok(sources).await {
+            // `rest` holds the source still running (now dropped, so cancelled); if it is
+            // empty, the other source had already failed.
+            Ok((winner, rest)) => {
+                let loser = if rest.is_empty() {
+                    End::Failed
+                } else {
+                    End::Cancelled
+                };
+                let mut ends = [loser; 2];
+                ends[winner] = End::Done;
+                (ends, winner == 1)
+            }
+            Err(_) => ([End::Failed; 2], false),
         }
     });
     let results = join_all(races).await;
@@ -155,7 +223,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         jitter_ms: 4 * base,
         ..Faults::from_args(args, 50, 10)
     };
-    let server = Server::start(args, faults)?;
+    let server = Arc::new(Server::start(args, faults)?);
     let mirror_faults = Faults {
         latency_ms: base * 12 / 5,
         ..Faults::default()
@@ -199,57 +267,83 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let ms = |n: u64| Duration::from_millis(n);
     let (limit, deadline, cancel_at) = (ms(3 * base), ms(4 * base), ms(base * 12 / 5));
 
-    server.reset_stats()?;
+    server_stats::reset_stats(&server).await?;
     let watch = Stopwatch::start();
     let ends = per_request(&client, &urls, limit).await;
     push(
         format!("timeout({} ms) per request", limit.as_millis()),
         &ends,
         watch.elapsed(),
-        server.stats()?.max_in_flight,
+        server_stats::stats(&server).await?.max_in_flight,
     );
 
-    server.reset_stats()?;
+    server_stats::reset_stats(&server).await?;
     let watch = Stopwatch::start();
     let ends = batch_deadline(&client, &urls, deadline).await?;
     push(
         format!("batch deadline {} ms", deadline.as_millis()),
         &ends,
         watch.elapsed(),
-        server.stats()?.max_in_flight,
+        server_stats::stats(&server).await?.max_in_flight,
     );
 
-    server.reset_stats()?;
+    server_stats::reset_stats(&server).await?;
     let watch = Stopwatch::start();
     let (ends, mirror_wins) = race(&client, &urls, &mirror_urls).await;
     push(
-        "select! primary vs mirror".into(),
+        "select! first to finish".into(),
         &ends,
         watch.elapsed(),
-        server.stats()?.max_in_flight,
+        server_stats::stats(&server).await?.max_in_flight,
     );
     say!(
-        "  races won: primary {}, mirror {mirror_wins}",
+        "  select!: races won: primary {}, mirror {mirror_wins}",
         count - mirror_wins
     );
 
-    server.reset_stats()?;
+    server_stats::reset_stats(&server).await?;
+    let watch = Stopwatch::start();
+    let (ends, mirror_wins) = race_ok(&client, &urls, &mirror_urls).await;
+    let failed = ends.iter().filter(|&&e| e == End::Failed).count();
+    push(
+        "select_ok first to succeed".into(),
+        &ends,
+        watch.elapsed(),
+        server_stats::stats(&server).await?.max_in_flight,
+    );
+    say!(
+        "  select_ok: races won: primary {}, mirror {mirror_wins}; {failed} failures dropped out",
+        count - mirror_wins
+    );
+    if args.error_rate.unwrap_or(0.0) == 0.0 {
+        say!(
+            "  (try --error-rate 0.3: select! then returns the primary's fast 503s, select_ok never)"
+        );
+    }
+
+    server_stats::reset_stats(&server).await?;
     let watch = Stopwatch::start();
     let ends = cancel_group(&client, &urls, cancel_at).await?;
     push(
         format!("CancellationToken at {} ms", cancel_at.as_millis()),
         &ends,
         watch.elapsed(),
-        server.stats()?.max_in_flight,
+        server_stats::stats(&server).await?.max_in_flight,
     );
     table.print();
 
     // What was claimed: every started request is accounted for (Table::push checks that the
-    // counts add up), and each race has exactly one cancelled loser.
+    // counts add up), each select! race has exactly one cancelled loser, and select_ok wins
+    // every race with a success (the mirror never fails).
     let rows = table.rows();
     anyhow::ensure!(
         rows[2].outcomes.cancelled == Some(count as u64),
         "a race lost count"
+    );
+    anyhow::ensure!(
+        rows[3].outcomes.ok == count as u64,
+        "select_ok returned {} successes for {count} races",
+        rows[3].outcomes.ok
     );
     Ok(())
 }

@@ -153,6 +153,59 @@ fn count(ends: &[End], end: End) -> usize {
     ends.iter().filter(|&&e| e == end).count()
 }
 
+#[test]
+fn a_task_finished_by_the_deadline_counts_as_done_even_if_not_yet_joined() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            set.spawn(async { End::Done });
+        }
+        set.spawn(std::future::pending::<End>());
+        // The 20 finish on the workers while this thread is busy past the deadline: none has
+        // been joined when it is checked.
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(100);
+        std::thread::sleep(Duration::from_millis(300));
+        let ends = timeouts::join_by(set, deadline).await.unwrap();
+        assert_eq!(
+            (count(&ends, End::Done), count(&ends, End::TimedOut)),
+            (20, 1)
+        );
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn select_keeps_a_fast_failure_and_select_ok_the_first_success() {
+    let failing = Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    };
+    let (primary, mirror) = (server(failing), server(slow(200)));
+    let (primary_urls, mirror_urls) = (flag_urls(&primary, 5), flag_urls(&mirror, 5));
+    let client = client();
+
+    // First to finish: the primary's instant 503 wins every race.
+    let (ends, mirror_wins) = timeouts::race(&client, &primary_urls, &mirror_urls).await;
+    assert_eq!(mirror_wins, 0);
+    assert_eq!(
+        (count(&ends, End::Failed), count(&ends, End::Cancelled)),
+        (5, 5)
+    );
+
+    // First to succeed: the 503 drops out and the mirror's answer wins.
+    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &mirror_urls).await;
+    assert_eq!(mirror_wins, 5);
+    assert_eq!((count(&ends, End::Done), count(&ends, End::Failed)), (5, 5));
+
+    // Both fail: both are counted as failed, none is lost.
+    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &primary_urls).await;
+    assert_eq!((mirror_wins, count(&ends, End::Failed)), (0, 10));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn timeouts_account_for_every_request() {
     let (fast, slow) = (server(Faults::default()), server(slow(20_000)));
@@ -246,6 +299,33 @@ fn c10k_completes_every_request_with_the_server_in_its_own_process() {
     }
 }
 
+/// The pids of this process's children (running or zombies) whose command name is `name`.
+/// Linux only: elsewhere it finds none.
+fn our_children_named(name: &str) -> Vec<u32> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // "pid (name) state ppid ...": the name may hold spaces, so split after its ')'.
+            let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+            stat.contains(&format!("({name})")) && after.split_whitespace().nth(1) == Some(&me)
+        })
+        .collect()
+}
+
+#[test]
+fn a_server_process_that_does_not_start_is_killed_and_reaped() {
+    // `yes serve-child` answers with a line that is not a URL, then runs for ever.
+    let err = c10k::ServerProcess::start(Path::new("yes")).unwrap_err();
+    assert!(err.to_string().contains("did not start"), "{err:#}");
+    assert_eq!(our_children_named("yes"), Vec::<u32>::new());
+}
+
 #[test]
 fn the_open_file_limit_is_read_on_linux() {
     if cfg!(target_os = "linux") {
@@ -257,10 +337,11 @@ fn the_open_file_limit_is_read_on_linux() {
 #[cfg(unix)]
 #[test]
 fn the_service_finishes_in_flight_work_and_exits_cleanly_on_sigint() {
-    let session = shutdown::run_and_interrupt(Path::new(EXE), 300, 2, |_| {}).unwrap();
+    let session = shutdown::run_and_interrupt(Path::new(EXE), 300, 2, false, |_| {}).unwrap();
     assert!(session.status.success(), "exit status {}", session.status);
     assert!(session.accepted >= 2);
     assert_eq!(session.finished, session.accepted);
+    assert_eq!(session.aborted, 0);
     assert!(
         session
             .lines
@@ -273,4 +354,49 @@ fn the_service_finishes_in_flight_work_and_exits_cleanly_on_sigint() {
         .filter(|l| l.starts_with("finished job"))
         .count();
     assert_eq!(finished_lines as u64, session.accepted);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_sigint_aborts_the_drain_and_exits_non_zero() {
+    // Jobs of 3 s: the second SIGINT comes long before any in-flight job could finish.
+    let session = shutdown::run_and_interrupt(Path::new(EXE), 3000, 2, true, |_| {}).unwrap();
+    assert_eq!(session.status.code(), Some(1), "{:?}", session.lines);
+    assert!(session.aborted >= 1, "{:?}", session.lines);
+    assert_eq!(session.finished + session.aborted, session.accepted);
+    assert!(
+        session
+            .lines
+            .iter()
+            .any(|l| l.contains("stopped by a second Ctrl-C"))
+    );
+}
+
+/// The service's loop on its own, with a channel standing in for Ctrl-C: the test sends the
+/// "signals" from the log, so it needs no timing.
+#[test]
+fn serve_drains_on_the_first_interrupt_and_aborts_on_the_second() {
+    use futures::channel::mpsc;
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        for twice in [false, true] {
+            let (tx, rx) = mpsc::unbounded();
+            let log = |line: &str| {
+                let drain = line.starts_with("Ctrl-C: no new work");
+                if line == "accepted job 4" || (twice && drain) {
+                    tx.unbounded_send(()).unwrap();
+                }
+            };
+            let takes = Duration::from_millis(if twice { 300 } else { 90 });
+            let s = shutdown::serve(rx, takes, log).await.unwrap();
+            assert!(s.accepted >= 4, "{s:?}");
+            assert_eq!(s.finished + s.aborted, s.accepted, "{s:?}");
+            assert_eq!(s.forced, twice, "{s:?}");
+            if twice {
+                // Job 4 started moments ago and takes 300 ms: it was aborted at least.
+                assert!(s.aborted >= 1, "{s:?}");
+            } else {
+                assert_eq!(s.aborted, 0, "{s:?}");
+            }
+        }
+    });
 }

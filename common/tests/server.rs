@@ -56,28 +56,58 @@ fn json(url: &str) -> Value {
 }
 
 #[test]
-fn flags_and_metadata_for_the_twenty_countries() {
+fn flags_and_metadata_for_all_194_countries() {
     let s = server(Faults::default());
-    for cc in common::data::country_codes(20) {
+    assert_eq!(common::data::COUNTRIES.len(), 194);
+    for (cc, name) in common::data::COUNTRIES {
         let cc = cc.to_lowercase();
         let (status, gif) = get(&format!("{}/flags/{cc}/{cc}.gif", s.url()));
-        assert_eq!(status, 200);
-        assert!(gif.starts_with(b"GIF89a"));
+        assert_eq!(status, 200, "{cc}");
+        assert!(gif.starts_with(b"GIF89a"), "{cc}");
         let meta = json(&format!("{}/flags/{cc}/metadata.json", s.url()));
         assert_eq!(meta["cc"], cc.to_uppercase());
-        assert_eq!(
-            meta["country"],
-            common::data::country_name(&cc).unwrap(),
-            "{meta}"
-        );
+        assert_eq!(meta["country"], name, "{meta}");
     }
-    assert_eq!(get(&format!("{}/flags/zz/zz.gif", s.url())).0, 404);
+    for missing in ["zz", "aa", "xk", "eu"] {
+        let (status, _) = get(&format!("{}/flags/{missing}/{missing}.gif", s.url()));
+        assert_eq!(status, 404, "{missing} is not in the set");
+        let (status, _) = get(&format!("{}/flags/{missing}/metadata.json", s.url()));
+        assert_eq!(status, 404, "{missing} is not in the set");
+    }
     assert_eq!(
         get(&format!("{}/flags/BR/BR.gif", s.url())).0,
         404,
         "codes are lower case"
     );
     assert_eq!(get(&format!("{}/flags/br/in.gif", s.url())).0, 404);
+}
+
+/// What the Python flags clients do with `-e`: every two-letter code AA..ZZ. Exactly the 194
+/// answer, everything else is a 404, as on the site those clients were written for.
+#[test]
+fn every_two_letter_code_finds_exactly_the_194() {
+    let s = server(Faults::default());
+    let letters = b'a'..=b'z';
+    let found: Vec<String> = letters
+        .clone()
+        .flat_map(|a| {
+            letters
+                .clone()
+                .map(move |b| String::from_utf8(vec![a, b]).unwrap())
+        })
+        .filter(
+            |cc| match get(&format!("{}/flags/{cc}/{cc}.gif", s.url())).0 {
+                200 => true,
+                404 => false,
+                other => panic!("{cc}: status {other}"),
+            },
+        )
+        .collect();
+    let expected: Vec<String> = common::data::COUNTRIES
+        .iter()
+        .map(|(cc, _)| cc.to_lowercase())
+        .collect();
+    assert_eq!(found, expected);
 }
 
 #[test]

@@ -19,32 +19,53 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 
 use anyhow::{Context, anyhow};
 use common::{CommonArgs, Outcomes, Row, Table, say, timed};
 
 use crate::process_pool::{JobError, Pool, WORKER_ARG};
-use crate::worker::{Answer, Task};
+use crate::worker::{Answer, Message, Task};
+
+/// A child process that is killed and waited for when dropped, on every path: an early
+/// return by `?`, a panic. Without it, a `Child` that goes out of scope keeps running, and once
+/// it exits it stays a zombie until this program ends.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        // After a successful `wait`, std remembers the status: `kill` sends nothing and
+        // `wait` returns at once.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
 
 /// Talks to one worker by hand: one job, then the sentinel. Returns the lines, marked with
 /// their direction, and the worker's exit status.
 pub fn conversation(exe: &Path) -> anyhow::Result<(Vec<String>, ExitStatus)> {
-    let mut child = Command::new(exe)
-        .arg(WORKER_ARG)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot start {}", exe.display()))?;
-    let mut stdin = child.stdin.take().context("no stdin")?;
-    let mut replies = BufReader::new(child.stdout.take().context("no stdout")?).lines();
+    let mut child = Reaped(
+        Command::new(exe)
+            .arg(WORKER_ARG)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", exe.display()))?,
+    );
+    let mut stdin = child.0.stdin.take().context("no stdin")?;
+    let mut replies = BufReader::new(child.0.stdout.take().context("no stdout")?).lines();
     let mut lines = Vec::new();
-    let mut hear = |lines: &mut Vec<String>| -> anyhow::Result<()> {
+    let mut hear = |lines: &mut Vec<String>| -> anyhow::Result<Message> {
         let line = replies.next().context("the worker said nothing")??;
         lines.push(format!("worker -> parent  {line}"));
-        Ok(())
+        serde_json::from_str(&line).with_context(|| format!("not a pool worker's line: {line}"))
     };
-    hear(&mut lines)?;
+    // Any error from here on returns early: `child` is dropped, so killed and waited for.
+    let ready = hear(&mut lines)?;
+    anyhow::ensure!(
+        matches!(ready, Message::Ready { .. }),
+        "{ready:?} before Ready"
+    );
     for request in [
         r#"{"Job":{"id":1,"task":{"IsPrime":1000000000039}}}"#,
         r#""Stop""#,
@@ -55,7 +76,11 @@ pub fn conversation(exe: &Path) -> anyhow::Result<(Vec<String>, ExitStatus)> {
             hear(&mut lines)?;
         }
     }
-    Ok((lines, child.wait()?))
+    // Close our end of its stdin before waiting: a child that reads to the end of its input
+    // would otherwise wait for us while we wait for it.
+    drop(stdin);
+    let status = child.0.wait()?;
+    Ok((lines, status))
 }
 
 pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {

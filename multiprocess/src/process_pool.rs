@@ -12,17 +12,24 @@
 //! supervisor reaps it, fails that job only, and starts a replacement. [`Pool::join`] sends
 //! every worker the `Stop` sentinel, waits for all of them and reports how each one exited.
 //!
+//! Python's `with Pool() as pool:` calls `pool.terminate()` on the way out, not `close()` and
+//! `join()`: outstanding work is abandoned and the workers are stopped at once. Dropping a
+//! [`Pool`] without `join` does the same: every queued or running job ends as
+//! [`JobError::Terminated`], and every worker process is killed and waited for. Whatever path
+//! leaves a worker behind (an error, a panic in a supervisor), the `Process` that owns it
+//! kills and reaps it when dropped, so the pool never leaves a running process or a zombie.
+//!
 //! The pool is used by the `pool`, `primes`, `crash` and `cost` demos.
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
@@ -52,6 +59,9 @@ pub enum JobError {
     TimedOut { pid: u32, after: Duration },
     /// No worker process could be started to run the job.
     NoWorker(String),
+    /// The pool was dropped without [`Pool::join`] before the job finished (Python's
+    /// `terminate()`): the job was abandoned, and its worker killed if it was running it.
+    Terminated,
     /// The pool went away without answering (it only happens if a supervisor thread panicked).
     Lost,
 }
@@ -65,6 +75,7 @@ impl fmt::Display for JobError {
                 write!(f, "timed out after {after:?}; worker {pid} was killed")
             }
             JobError::NoWorker(why) => write!(f, "no worker could start: {why}"),
+            JobError::Terminated => write!(f, "the pool was terminated before the job finished"),
             JobError::Lost => write!(f, "the pool dropped the job"),
         }
     }
@@ -123,10 +134,12 @@ struct Job {
     reply: Sender<Result<Finished, JobError>>,
 }
 
-/// A pool of worker processes. Dropping it without [`Pool::join`] joins it anyway.
+/// A pool of worker processes. Dropping it without [`Pool::join`] terminates it, like the end
+/// of Python's `with Pool() as pool:` block.
 #[derive(Debug)]
 pub struct Pool {
     queue: Option<Sender<Job>>,
+    terminating: Arc<AtomicBool>,
     supervisors: Vec<JoinHandle<Vec<WorkerExit>>>,
     started: Arc<Mutex<Vec<u32>>>,
     next_id: AtomicU64,
@@ -149,6 +162,7 @@ impl Pool {
         let (queue, jobs) = mpsc::channel::<Job>();
         let jobs = Arc::new(Mutex::new(jobs));
         let started = Arc::new(Mutex::new(Vec::new()));
+        let terminating = Arc::new(AtomicBool::new(false));
         // Start every process first, so that a missing executable fails here, not in a thread.
         let mut processes = Vec::new();
         for _ in 0..workers {
@@ -172,6 +186,7 @@ impl Pool {
                     exe: exe.to_path_buf(),
                     jobs: Arc::clone(&jobs),
                     started: Arc::clone(&started),
+                    terminating: Arc::clone(&terminating),
                     timeout,
                 };
                 thread::Builder::new()
@@ -182,6 +197,7 @@ impl Pool {
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Pool {
             queue: Some(queue),
+            terminating,
             supervisors,
             started,
             next_id: AtomicU64::new(1),
@@ -235,8 +251,11 @@ impl Pool {
 }
 
 impl Drop for Pool {
+    /// Python's `terminate()`, which `with Pool()` calls on exit: queued and running jobs end as
+    /// [`JobError::Terminated`]; each worker is killed and waited for.
     fn drop(&mut self) {
         if !self.supervisors.is_empty() {
+            self.terminating.store(true, Ordering::SeqCst);
             self.shutdown();
         }
     }
@@ -247,6 +266,7 @@ struct Supervisor {
     exe: PathBuf,
     jobs: Arc<Mutex<Receiver<Job>>>,
     started: Arc<Mutex<Vec<u32>>>,
+    terminating: Arc<AtomicBool>,
     timeout: Option<Duration>,
 }
 
@@ -255,6 +275,10 @@ impl Supervisor {
         let mut exits = Vec::new();
         let mut current = Some(first);
         while let Some(job) = self.next_job() {
+            if self.terminating.load(Ordering::SeqCst) {
+                let _ = job.reply.send(Err(JobError::Terminated));
+                continue;
+            }
             let mut process = match current.take() {
                 Some(process) => process,
                 None => match self.start() {
@@ -265,7 +289,7 @@ impl Supervisor {
                     }
                 },
             };
-            match process.run(job.id, job.task, self.timeout) {
+            match process.run(job.id, job.task, self.timeout, &self.terminating) {
                 Ok(finished) => {
                     current = Some(process);
                     let _ = job.reply.send(Ok(finished));
@@ -273,6 +297,10 @@ impl Supervisor {
                 Err(Fate::Failed(why)) => {
                     current = Some(process);
                     let _ = job.reply.send(Err(JobError::Failed(why)));
+                }
+                Err(Fate::Terminated) => {
+                    exits.push(process.finish(true));
+                    let _ = job.reply.send(Err(JobError::Terminated));
                 }
                 Err(fate) => {
                     // The process is dead or must die: reap it, fail this job, replace it.
@@ -291,8 +319,10 @@ impl Supervisor {
                 }
             }
         }
-        // The queue is closed and empty: stop the worker with the sentinel.
-        exits.extend(current.map(|p| p.finish(false)));
+        // The queue is closed and empty: stop the worker with the sentinel, or kill it if the
+        // pool is being terminated.
+        let kill = self.terminating.load(Ordering::SeqCst);
+        exits.extend(current.map(|p| p.finish(kill)));
         exits
     }
 
@@ -314,17 +344,25 @@ impl Supervisor {
 enum Fate {
     Failed(String),
     Hung(Duration),
+    Terminated,
     Died,
     Confused,
 }
 
-/// One worker process, its stdin, and a thread that turns its stdout into messages.
+/// How often a supervisor waiting for a reply checks whether the pool is being terminated.
+const TERMINATE_CHECK: Duration = Duration::from_millis(20);
+
+/// One worker process, its stdin, and a thread that turns its stdout into messages. Ended with
+/// [`Process::finish`]; dropped without it (an early return, a panic), it kills and reaps the
+/// process itself.
 struct Process {
     pid: u32,
     child: Child,
     stdin: Option<ChildStdin>,
     messages: Receiver<Message>,
-    reader: JoinHandle<()>,
+    reader: Option<JoinHandle<()>>,
+    /// How it ended, once it has been waited for.
+    exit: Option<WorkerExit>,
 }
 
 impl Process {
@@ -357,7 +395,8 @@ impl Process {
             child,
             stdin: Some(stdin),
             messages,
-            reader,
+            reader: Some(reader),
+            exit: None,
         };
         match process.messages.recv_timeout(STARTUP_TIMEOUT) {
             Ok(Message::Ready { .. }) => Ok(process),
@@ -372,20 +411,36 @@ impl Process {
         }
     }
 
-    /// Sends one job and waits for its reply, at most `timeout`.
-    fn run(&mut self, id: u64, task: Task, timeout: Option<Duration>) -> Result<Finished, Fate> {
+    /// Sends one job and waits for its reply, at most `timeout`, and only until `terminating`.
+    fn run(
+        &mut self,
+        id: u64,
+        task: Task,
+        timeout: Option<Duration>,
+        terminating: &AtomicBool,
+    ) -> Result<Finished, Fate> {
         let mut line =
             serde_json::to_vec(&Request::Job { id, task }).map_err(|_| Fate::Confused)?;
         line.push(b'\n');
         let stdin = self.stdin.as_mut().ok_or(Fate::Died)?;
         // A write fails with a broken pipe if the process has already exited.
         stdin.write_all(&line).map_err(|_| Fate::Died)?;
-        let message = match timeout {
-            Some(limit) => self.messages.recv_timeout(limit).map_err(|e| match e {
-                RecvTimeoutError::Timeout => Fate::Hung(limit),
-                RecvTimeoutError::Disconnected => Fate::Died,
-            })?,
-            None => self.messages.recv().map_err(|_| Fate::Died)?,
+        let deadline = timeout.map(|limit| (Instant::now() + limit, limit));
+        let message = loop {
+            if terminating.load(Ordering::SeqCst) {
+                return Err(Fate::Terminated);
+            }
+            let wait = deadline.map_or(TERMINATE_CHECK, |(at, _)| {
+                TERMINATE_CHECK.min(at.saturating_duration_since(Instant::now()))
+            });
+            match self.messages.recv_timeout(wait) {
+                Ok(message) => break message,
+                Err(RecvTimeoutError::Disconnected) => return Err(Fate::Died),
+                Err(RecvTimeoutError::Timeout) => match deadline {
+                    Some((at, limit)) if Instant::now() >= at => return Err(Fate::Hung(limit)),
+                    _ => {}
+                },
+            }
         };
         match message {
             Message::Done(reply) if reply.id == id => match reply.result {
@@ -403,6 +458,13 @@ impl Process {
     /// stdin normally, with SIGKILL when `kill` is set. Killing a process that has already
     /// exited changes nothing: `wait` still returns how it really ended.
     fn finish(mut self, kill: bool) -> WorkerExit {
+        self.end(kill)
+    }
+
+    fn end(&mut self, kill: bool) -> WorkerExit {
+        if let Some(exit) = &self.exit {
+            return exit.clone();
+        }
         if kill {
             let _ = self.child.kill();
         } else if let (Some(stdin), Ok(mut line)) =
@@ -415,8 +477,10 @@ impl Process {
         // Closing stdin is the second way to stop a worker: it reads end of input and exits.
         drop(self.stdin.take());
         let status = self.child.wait();
-        let _ = self.reader.join();
-        match status {
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        let exit = match status {
             Ok(status) => WorkerExit {
                 pid: self.pid,
                 status: status.to_string(),
@@ -427,7 +491,15 @@ impl Process {
                 status: format!("could not be waited for: {e}"),
                 clean: false,
             },
-        }
+        };
+        self.exit = Some(exit.clone());
+        exit
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.end(true);
     }
 }
 

@@ -151,6 +151,58 @@ fn workers_are_reaped_after_join_and_after_drop() {
     );
 }
 
+/// The pids of this process's children whose command name is `name` (Linux only).
+fn our_children_named(name: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| is_our_child(pid))
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .collect()
+}
+
+#[test]
+fn the_hand_held_conversation_reaps_a_child_that_is_not_a_worker() {
+    // `yes worker` prints "worker" forever and never reads its input: the conversation fails on
+    // its first line and must not leave it running (or a zombie) behind.
+    let err = multiprocess::pool::conversation(Path::new("yes")).unwrap_err();
+    assert!(format!("{err:#}").contains("not a pool worker"), "{err:#}");
+    assert_eq!(our_children_named("yes"), Vec::<u32>::new());
+    let (lines, status) = multiprocess::pool::conversation(exe()).unwrap();
+    assert_eq!(lines.len(), 4);
+    assert!(status.success());
+}
+
+#[test]
+fn dropping_a_busy_pool_terminates_it_like_python_with_pool() {
+    let pool = Pool::new(exe(), 2).unwrap();
+    let handles: Vec<_> = (0..6)
+        .map(|_| pool.apply_async(Task::Sleep(600_000)))
+        .collect();
+    // Let both workers get inside a ten-minute job.
+    std::thread::sleep(Duration::from_millis(200));
+    let pids = pool.pids();
+    // A drop that joined instead would wait for the jobs: give it a minute, not an hour.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(pool);
+        tx.send(())
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("dropping the pool waited for its jobs instead of terminating them");
+    for pid in &pids {
+        assert!(!is_our_child(*pid), "worker {pid} left behind");
+    }
+    for handle in handles {
+        assert_eq!(handle.get(), Err(JobError::Terminated));
+    }
+}
+
 #[test]
 fn a_hanging_worker_is_killed_after_its_timeout() {
     let pool = Pool::with_timeout(exe(), 1, Some(Duration::from_millis(200))).unwrap();

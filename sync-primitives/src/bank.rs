@@ -138,32 +138,64 @@ pub fn global_lock(accounts: usize, plan: &[Vec<Transfer>]) -> Vec<i64> {
     bank.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// One `Mutex` per account, the lower-numbered account always locked first: transfers between
-/// different accounts run in parallel, and no two can wait for each other in a circle.
-pub fn per_account_locks(accounts: usize, plan: &[Vec<Transfer>]) -> Vec<i64> {
-    let balances: Vec<Mutex<i64>> = (0..accounts).map(|_| Mutex::new(OPENING_BALANCE)).collect();
+/// A transfer refused because it names the same account twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SameAccount(pub usize);
+
+impl std::fmt::Display for SameAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a transfer from account {0} to account {0} was refused",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for SameAccount {}
+
+/// Makes one transfer between accounts that each have their own `Mutex`, the lower-numbered
+/// account always locked first, so no two transfers can wait for each other in a circle. A
+/// transfer from an account to itself is refused before anything is locked: locking the same
+/// `Mutex` twice on one thread never returns (std's docs: it may deadlock or panic).
+pub fn transfer(balances: &[Mutex<i64>], t: &Transfer) -> Result<(), SameAccount> {
+    if t.from == t.to {
+        return Err(SameAccount(t.from));
+    }
     let lock = |i: usize| balances[i].lock().unwrap_or_else(PoisonError::into_inner);
+    let (mut from, mut to) = if t.from < t.to {
+        let from = lock(t.from);
+        (from, lock(t.to))
+    } else {
+        let to = lock(t.to);
+        (lock(t.from), to)
+    };
+    *from -= t.amount;
+    *to += t.amount;
+    Ok(())
+}
+
+/// One `Mutex` per account, each [`transfer`] locking its two in order: transfers between
+/// different accounts run in parallel. A refused transfer stops its thread and is the error.
+pub fn per_account_locks(accounts: usize, plan: &[Vec<Transfer>]) -> Result<Vec<i64>, SameAccount> {
+    let balances: Vec<Mutex<i64>> = (0..accounts).map(|_| Mutex::new(OPENING_BALANCE)).collect();
     thread::scope(|s| {
-        for transfers in plan {
-            s.spawn(move || {
-                for t in transfers {
-                    let (mut from, mut to) = if t.from < t.to {
-                        let from = lock(t.from);
-                        (from, lock(t.to))
-                    } else {
-                        let to = lock(t.to);
-                        (lock(t.from), to)
-                    };
-                    *from -= t.amount;
-                    *to += t.amount;
-                }
-            });
-        }
-    });
-    balances
+        let workers: Vec<_> = plan
+            .iter()
+            .map(|transfers| {
+                let balances = &balances;
+                s.spawn(move || transfers.iter().try_for_each(|t| transfer(balances, t)))
+            })
+            .collect();
+        // A worker that panicked re-raises its panic here, unchanged.
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })?;
+    Ok(balances
         .into_iter()
         .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
-        .collect()
+        .collect())
 }
 
 pub fn run(args: &CommonArgs, threads: usize, transfers: usize) -> anyhow::Result<()> {
@@ -187,6 +219,7 @@ pub fn run(args: &CommonArgs, threads: usize, transfers: usize) -> anyhow::Resul
     let (global, wall) = timed(|| global_lock(ACCOUNTS, &plan));
     table.push(row("one global Mutex", &global, wall));
     let (ordered, wall) = timed(|| per_account_locks(ACCOUNTS, &plan));
+    let ordered = ordered?;
     table.push(row("a Mutex per account, in order", &ordered, wall));
     table.print();
 

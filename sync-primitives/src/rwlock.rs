@@ -33,6 +33,10 @@ pub struct RwLock {
     prefer: Prefer,
     state: Mutex<State>,
     changed: Condvar,
+    /// The deliberately broken variant kept for `tests/loom.rs`: the last reader leaves
+    /// without waking anyone.
+    #[cfg(feature = "loom")]
+    last_reader_notifies: bool,
 }
 
 /// Shared access; released when dropped.
@@ -51,6 +55,19 @@ impl RwLock {
             prefer,
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
+            #[cfg(feature = "loom")]
+            last_reader_notifies: true,
+        }
+    }
+
+    /// The deliberately broken variant kept for `tests/loom.rs`: the last reader to leave
+    /// does not notify, so a writer waiting for the readers to drain sleeps forever.
+    #[cfg(feature = "loom")]
+    #[doc(hidden)]
+    pub fn without_notify_by_last_reader(prefer: Prefer) -> Self {
+        Self {
+            last_reader_notifies: false,
+            ..Self::new(prefer)
         }
     }
 
@@ -97,6 +114,10 @@ impl Drop for ReadGuard<'_> {
         state.readers -= 1;
         if state.readers == 0 {
             drop(state);
+            #[cfg(feature = "loom")]
+            if !self.0.last_reader_notifies {
+                return;
+            }
             self.0.changed.notify_all();
         }
     }

@@ -8,7 +8,8 @@
 //! (Release), and the value lives in an `UnsafeCell`, the only way Rust allows mutation through a
 //! shared reference. This is the one file of the crate with `unsafe`: the compiler cannot see
 //! that the flag guards the cell, so we promise it in two SAFETY comments. A waiting thread
-//! spins on the CPU instead of sleeping, which is why real programs use `std::sync::Mutex`.
+//! spins on the CPU instead of sleeping and, unlike `std::sync::Mutex`, a panic inside does not
+//! poison it (see [`SpinLock::lock`]), which is why real programs use `std::sync::Mutex`.
 //!
 //! Run: `cargo run -p sync-primitives -- spinlock --threads 2`
 //!
@@ -45,6 +46,11 @@ impl<T> SpinLock<T> {
 
     /// Spins until the lock is free, runs `critical` with the value, then unlocks (also when
     /// `critical` panics).
+    ///
+    /// Unlike `std::sync::Mutex`, this lock does not poison: if `critical` panics half-way
+    /// through an update, the next holder gets the value as it was left, with no error to say
+    /// so. Poisoning is std's warning that an invariant may be broken; a lock without it must
+    /// only guard updates that cannot be left half-done, like the counter here.
     pub fn lock<R>(&self, critical: impl FnOnce(&mut T) -> R) -> R {
         self.lock_with(Acquire, Release, critical)
     }

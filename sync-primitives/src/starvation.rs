@@ -78,8 +78,12 @@ pub fn writer_behind_readers(
         });
         thread::sleep(window.saturating_sub(started.elapsed()));
         stop.store(true, SeqCst);
+        // A panicking writer panics here too, with its own message: its wait was never measured.
+        let writer_waited = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Report {
-            writer_waited: writer.join().unwrap_or_default(),
+            writer_waited,
             reads: reads.load(SeqCst),
             reads_while_writer_waited: overtakes.load(SeqCst),
         }

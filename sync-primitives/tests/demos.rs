@@ -60,8 +60,39 @@ fn the_locked_banks_end_exactly_where_sequential_transfers_do() {
         let expected = sequential(&plan);
         assert_eq!(expected.iter().sum::<i64>(), TOTAL);
         assert_eq!(bank::global_lock(ACCOUNTS, &plan), expected);
-        assert_eq!(bank::per_account_locks(ACCOUNTS, &plan), expected);
+        assert_eq!(bank::per_account_locks(ACCOUNTS, &plan), Ok(expected));
     }
+}
+
+#[test]
+fn a_transfer_to_the_same_account_is_refused_before_it_locks_anything() {
+    let mut plan = bank::plan(ACCOUNTS, 3, 100, 4);
+    plan[1][50] = Transfer {
+        from: 2,
+        to: 2,
+        amount: 10,
+    };
+    // Locking account 2 twice would never return: run it where a hang fails the test instead.
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || tx.send(bank::per_account_locks(ACCOUNTS, &plan)));
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(result) => assert_eq!(result, Err(bank::SameAccount(2))),
+        Err(e) => panic!("the bank did not finish ({e}): it locked account 2 twice"),
+    }
+    let lone = [Mutex::new(5)];
+    let refused = bank::transfer(
+        &lone,
+        &Transfer {
+            from: 0,
+            to: 0,
+            amount: 1,
+        },
+    );
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "a transfer from account 0 to account 0 was refused"
+    );
+    assert_eq!(*lone[0].lock().unwrap(), 5);
 }
 
 #[test]
@@ -231,11 +262,21 @@ fn the_spin_lock_and_the_mutex_count_every_increment() {
 }
 
 #[test]
-fn the_spin_lock_is_released_when_the_critical_section_panics() {
-    let lock = SpinLock::new(0);
-    let crashed = thread::scope(|s| s.spawn(|| lock.lock(|_| panic!("on purpose"))).join());
+fn the_spin_lock_is_released_but_not_poisoned_when_the_critical_section_panics() {
+    let lock = SpinLock::new((0, 0));
+    let crashed = thread::scope(|s| {
+        s.spawn(|| {
+            lock.lock(|pair| {
+                pair.0 = 1;
+                panic!("on purpose, half-way through the update");
+            })
+        })
+        .join()
+    });
     assert!(crashed.is_err());
-    assert_eq!(lock.lock(|n| *n + 1), 1); // would spin forever if still locked
+    // Would spin forever if still locked; no poison error either: the next holder simply sees
+    // the half-done update, where std's Mutex would have answered `Err(PoisonError)`.
+    assert_eq!(lock.lock(|pair| *pair), (1, 0));
 }
 
 #[test]

@@ -93,28 +93,49 @@ fn semaphore_with_if_instead_of_while_is_caught() {
     three_holders(Semaphore::acquire_without_loop);
 }
 
-#[test]
-fn rwlock_never_lets_a_writer_in_with_anyone_else() {
-    for prefer in [Prefer::Readers, Prefer::Writers] {
-        model(move || {
-            let lock = Arc::new(RwLock::new(prefer));
-            let (readers, writers) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-            let reader = {
-                let (lock, readers, writers) = (lock.clone(), readers.clone(), writers.clone());
-                thread::spawn(move || {
-                    let _read = lock.read();
-                    readers.fetch_add(1, SeqCst);
-                    assert_eq!(writers.load(SeqCst), 0, "a reader met a writer");
-                    readers.fetch_sub(1, SeqCst);
-                })
-            };
-            {
-                let _write = lock.write();
-                assert_eq!(writers.fetch_add(1, SeqCst), 0, "two writers");
-                assert_eq!(readers.load(SeqCst), 0, "a writer met a reader");
-                writers.fetch_sub(1, SeqCst);
+/// Two readers and a writer go through `lock` (made with `prefer`); each checks, inside, that
+/// no writer is with it. Every thread must also get out: a thread that waits forever is a
+/// deadlock, which loom reports.
+fn two_readers_and_a_writer(lock: fn() -> RwLock) {
+    model(move || {
+        let lock = Arc::new(lock());
+        let (readers, writers) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let read = {
+            let (lock, readers, writers) = (lock.clone(), readers.clone(), writers.clone());
+            move || {
+                let _read = lock.read();
+                readers.fetch_add(1, SeqCst);
+                assert_eq!(writers.load(SeqCst), 0, "a reader met a writer");
+                readers.fetch_sub(1, SeqCst);
             }
-            reader.join().unwrap();
-        });
-    }
+        };
+        let others: Vec<_> = (0..2).map(|_| thread::spawn(read.clone())).collect();
+        {
+            let _write = lock.write();
+            assert_eq!(writers.fetch_add(1, SeqCst), 0, "two writers");
+            assert_eq!(readers.load(SeqCst), 0, "a writer met a reader");
+            writers.fetch_sub(1, SeqCst);
+        }
+        for other in others {
+            other.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn rwlock_preferring_readers_is_correct() {
+    two_readers_and_a_writer(|| RwLock::new(Prefer::Readers));
+}
+
+#[test]
+fn rwlock_preferring_writers_is_correct() {
+    two_readers_and_a_writer(|| RwLock::new(Prefer::Writers));
+}
+
+#[test]
+#[should_panic(expected = "deadlock")]
+fn broken_rwlock_without_notify_is_caught() {
+    // The writer finds readers inside and waits; the last reader leaves without a
+    // notification, so nothing ever wakes the writer.
+    two_readers_and_a_writer(|| RwLock::without_notify_by_last_reader(Prefer::Writers));
 }

@@ -7,24 +7,50 @@
 //! in flight, reqwest as the async client. Resizing is CPU work: run on the runtime's threads it
 //! would stall every download and upload sharing them, so it goes to rayon's pool and the task
 //! awaits a oneshot channel meanwhile (`spawn_blocking` would do too; it is used for the file
-//! writes under `--out`). One image's uploads run concurrently, and each request retries with
-//! an async sleep, so a retry never holds a thread.
+//! writes under `--out`). A panic inside a job given to `rayon::spawn` would abort the whole
+//! process (rayon's default for a pool without a panic handler), so the job catches it and
+//! sends it back as an error. One image's uploads run concurrently, and each request retries
+//! with an async sleep, so a retry never holds a thread.
+//!
+//! Spawning a task per image is cheap, but what the tasks hold is not: if downloads outrun the
+//! resizing, downloaded photos pile up in memory waiting for a rayon thread. A second
+//! semaphore bounds the images held at once, from the start of a download to the end of the
+//! image's uploads (the pipeline's bounded channels do the same for threads), sized to keep
+//! every request slot and every rayon thread busy.
 //!
 //! Run: `cargo run -p thumbnail-maker -- --variant async`
 //!
 //! Look for: a peak in flight equal to the cap (or the requests there are, if fewer), and one of
 //! the two shortest wall times with the pipeline: downloads, resizing and uploads all overlap.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, anyhow};
 use indicatif::ProgressBar;
 use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinSet;
 
 use crate::batch::{Batch, Failed, Outcome, Report, TIMEOUT, backoff};
 
+/// Runs the batch, holding at most [`images_held`] images in memory at once.
 pub fn run(batch: Arc<Batch>, progress: &ProgressBar) -> anyhow::Result<Report> {
+    let held = images_held(&batch);
+    run_holding(batch, progress, held)
+}
+
+/// Images in memory at once by default: one per request slot and one per rayon thread.
+pub fn images_held(batch: &Batch) -> usize {
+    batch.io + rayon::current_num_threads()
+}
+
+/// Runs the batch, holding at most `held` images (a photo, then its thumbnails) at once.
+pub fn run_holding(
+    batch: Arc<Batch>,
+    progress: &ProgressBar,
+    held: usize,
+) -> anyhow::Result<Report> {
+    anyhow::ensure!(held > 0, "at least one image must be held at a time");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -36,10 +62,14 @@ pub fn run(batch: Arc<Batch>, progress: &ProgressBar) -> anyhow::Result<Report> 
             .build()
             .context("cannot build the HTTP client")?;
         let cap = Arc::new(Semaphore::new(batch.io));
+        let in_memory = Arc::new(Semaphore::new(held));
         let mut tasks = JoinSet::new();
         for name in batch.names.clone() {
             let (client, batch, cap) = (client.clone(), Arc::clone(&batch), Arc::clone(&cap));
+            let in_memory = Arc::clone(&in_memory);
             tasks.spawn(async move {
+                // Held until this image is done; the semaphore is never closed.
+                let _held = in_memory.acquire_owned().await;
                 let outcome = process(&client, batch, cap, &name).await;
                 (name, outcome)
             });
@@ -72,15 +102,28 @@ async fn process(
         Err(failed) => return Ok(Outcome::Failed(failed.0)),
     };
 
-    // The CPU work goes to rayon; this task waits without holding a runtime thread.
+    // The CPU work goes to rayon; this task waits without holding a runtime thread. A panic
+    // escaping a `rayon::spawn` job aborts the process, so it is caught and sent back instead.
     let (done, resized) = oneshot::channel();
     let worker = Arc::clone(&batch);
     rayon::spawn(move || {
-        let _ = done.send(worker.resize(&jpeg));
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| worker.resize(&jpeg)));
+        let _ = done.send(result);
     });
-    let thumbs = match resized.await.context("the resize job was dropped")? {
-        Ok(thumbs) => thumbs,
-        Err(bad) => return Ok(Outcome::Skipped(bad.0)),
+    let thumbs = match resized
+        .await
+        .context("the resize job ended without an answer")?
+    {
+        Ok(Ok(thumbs)) => thumbs,
+        Ok(Err(bad)) => return Ok(Outcome::Skipped(bad.0)),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            return Err(anyhow!("resizing {name} panicked: {why}"));
+        }
     };
 
     // The uploads of this image at once, each through the cap, each thumbnail saved after.

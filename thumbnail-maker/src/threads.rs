@@ -6,7 +6,10 @@
 //! Rust: the standard library has no semaphore, but a counter under a `Mutex` plus a `Condvar`
 //! to wait on is one (below, a dozen lines). The permit is a guard: dropping it, even on an
 //! early return, gives the slot back, so a failed download can never leak a permit. Scoped
-//! threads borrow the batch, so nothing needs an `Arc`. Uploads go through the same cap.
+//! threads borrow the batch, so nothing needs an `Arc`. Uploads go through the same cap. The
+//! threads are started with `thread::Builder::spawn_scoped`, which returns an error when the
+//! system refuses another thread (`Scope::spawn` would panic): that image fails with the
+//! reason, and the others go on.
 //!
 //! Run: `cargo run -p thumbnail-maker -- --variant threads`
 //!
@@ -18,7 +21,7 @@ use std::thread;
 
 use indicatif::ProgressBar;
 
-use crate::batch::{Batch, Outcome, Report};
+use crate::batch::{Batch, Failed, Outcome, Report};
 
 /// The course's cap on simultaneous downloads.
 pub const CAP: usize = 4;
@@ -69,17 +72,23 @@ pub fn run(batch: &Batch, progress: &ProgressBar) -> anyhow::Result<Report> {
         let handles: Vec<_> = batch
             .names
             .iter()
-            .map(|name| {
+            .enumerate()
+            .map(|(i, name)| {
                 let cap = &cap;
-                s.spawn(move || {
-                    let _permit = cap.acquire();
-                    batch.download(name)
-                })
+                thread::Builder::new()
+                    .name(format!("download-{i}"))
+                    .spawn_scoped(s, move || {
+                        let _permit = cap.acquire();
+                        batch.download(name)
+                    })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("a download thread panicked"))
+            .map(|spawned| match spawned {
+                Ok(h) => h.join().expect("a download thread panicked"),
+                Err(e) => Err(Failed(format!("cannot start a download thread: {e}"))),
+            })
             .collect()
     });
 
@@ -102,19 +111,30 @@ pub fn run(batch: &Batch, progress: &ProgressBar) -> anyhow::Result<Report> {
     let stored: Vec<anyhow::Result<Outcome>> = thread::scope(|s| {
         let handles: Vec<_> = resized
             .iter()
-            .map(|(name, thumbs)| {
+            .enumerate()
+            .map(|(i, (name, thumbs))| {
                 let cap = &cap;
-                s.spawn(move || {
-                    let _permit = cap.acquire();
-                    let outcome = batch.store_all(name, thumbs);
-                    progress.inc(1);
-                    outcome
-                })
+                thread::Builder::new()
+                    .name(format!("upload-{i}"))
+                    .spawn_scoped(s, move || {
+                        let _permit = cap.acquire();
+                        let outcome = batch.store_all(name, thumbs);
+                        progress.inc(1);
+                        outcome
+                    })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("an upload thread panicked"))
+            .map(|spawned| match spawned {
+                Ok(h) => h.join().expect("an upload thread panicked"),
+                Err(e) => {
+                    progress.inc(1);
+                    Ok(Outcome::Failed(format!(
+                        "cannot start an upload thread: {e}"
+                    )))
+                }
+            })
             .collect()
     });
     for ((name, _), outcome) in resized.iter().zip(stored) {

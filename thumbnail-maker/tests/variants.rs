@@ -316,3 +316,32 @@ fn the_concurrent_variants_never_exceed_their_io_cap() {
         );
     }
 }
+
+#[test]
+fn the_async_variant_holds_no_more_images_than_it_is_allowed() {
+    let s = setup(
+        6,
+        8,
+        Faults {
+            latency_ms: 20,
+            ..Faults::default()
+        },
+        None,
+    );
+    // Free to hold every image, it downloads all six at once (up to the cap of 8).
+    run(&s, "async").unwrap();
+    let peak = s.server.stats().unwrap().max_in_flight;
+    assert!(peak > WIDTHS.len() as u64, "peak {peak} without a bound");
+    // Allowed one image at a time, a download waits until the previous image's uploads are
+    // done: the server never sees more than that one image's uploads at once.
+    s.server.clear_uploads().unwrap();
+    s.server.reset_stats().unwrap();
+    s.batch.reset_counters();
+    let report = async_tokio::run_holding(Arc::clone(&s.batch), &ProgressBar::hidden(), 1).unwrap();
+    assert_eq!(report.counts(), (6, 0, 0));
+    let peak = s.server.stats().unwrap().max_in_flight;
+    assert!(
+        (1..=WIDTHS.len() as u64).contains(&peak),
+        "peak {peak} holding one image"
+    );
+}

@@ -67,36 +67,54 @@ pub fn serve_child() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The fake server in a child process, stopped when dropped.
+/// The fake server in a child process, stopped and reaped when dropped, on every path: the
+/// guard exists from the moment the child does, so an error while starting it (or a panic
+/// anywhere later) cannot leave a server running or a zombie behind.
 #[derive(Debug)]
 pub struct ServerProcess {
     child: Child,
     pub url: String,
 }
 
+/// How long a server child may take to exit after its stdin closes before it is killed.
+const GRACE: Duration = Duration::from_secs(2);
+
 impl ServerProcess {
     pub fn start(exe: &Path) -> anyhow::Result<Self> {
-        let mut child = Command::new(exe)
+        let child = Command::new(exe)
             .arg("serve-child")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .context("cannot start the server process")?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let mut url = String::new();
-        BufReader::new(stdout).read_line(&mut url)?;
-        let url = url.trim().to_string();
-        if !url.starts_with("http://") {
-            let _ = child.kill();
-            bail!("the server process did not start (it said {url:?})");
+        let mut server = Self {
+            child,
+            url: String::new(),
+        };
+        let stdout = server.child.stdout.take().context("no stdout")?;
+        BufReader::new(stdout).read_line(&mut server.url)?;
+        server.url = server.url.trim().to_string();
+        if !server.url.starts_with("http://") {
+            bail!(
+                "the server process did not start (it said {:?})",
+                server.url
+            );
         }
-        Ok(Self { child, url })
+        Ok(server)
     }
 }
 
 impl Drop for ServerProcess {
+    /// Closes the server's stdin (it exits at end of input), gives it `GRACE` to do so, then
+    /// kills it; and always waits for it.
     fn drop(&mut self) {
-        drop(self.child.stdin.take()); // EOF: the server exits
+        drop(self.child.stdin.take());
+        let deadline = std::time::Instant::now() + GRACE;
+        while matches!(self.child.try_wait(), Ok(None)) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // Both are no-ops if it has exited and been waited for above.
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }

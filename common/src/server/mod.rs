@@ -12,7 +12,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /flags/{cc}/{cc}.gif` | a small GIF for one of the 20 most populous countries (code in lower case); 404 for any other code |
+//! | `GET /flags/{cc}/{cc}.gif` | a small GIF for each of the 194 countries of the classic flags set, [`crate::data::COUNTRIES`] (code in lower case); 404 for any other code |
 //! | `GET /flags/{cc}/metadata.json` | `{"cc": "BR", "country": "Brazil"}` |
 //! | `GET /images/{n}.jpg` | a photo-like JPEG (default 1920x1280); `n` is any non-negative integer, and `n` cycles through the generated variants |
 //! | `GET /images/{file}` | with `images_dir`: that folder's JPEG files instead of generated ones |

@@ -1,0 +1,28 @@
+//! The fake server's counters, read from async code.
+//!
+//! Under `--server URL` the server is another process and [`Server::stats`] is an HTTP call
+//! made with a blocking client (ureq): called straight from an `async fn`, it would hold the
+//! runtime thread for a whole round trip, and every task on that thread would wait with it.
+//! So the demos make these calls through `spawn_blocking`, as `blocking.rs` teaches. (With the
+//! built-in server the call is a few atomic loads, but the demos cannot know which they have.)
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use common::server::{Server, Stats};
+
+/// [`Server::stats`] on tokio's blocking pool.
+pub async fn stats(server: &Arc<Server>) -> anyhow::Result<Stats> {
+    let server = Arc::clone(server);
+    tokio::task::spawn_blocking(move || server.stats())
+        .await
+        .context("reading the server's stats panicked")?
+}
+
+/// [`Server::reset_stats`] on tokio's blocking pool.
+pub async fn reset_stats(server: &Arc<Server>) -> anyhow::Result<()> {
+    let server = Arc::clone(server);
+    tokio::task::spawn_blocking(move || server.reset_stats())
+        .await
+        .context("resetting the server's stats panicked")?
+}

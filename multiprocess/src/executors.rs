@@ -75,7 +75,8 @@ impl Executor for ThreadPoolExecutor {
     fn submit(&self, task: Task) -> Handle {
         let (tx, rx) = mpsc::channel();
         self.0.spawn(move || {
-            // A panic fails this job only; an abort cannot be caught and ends the process.
+            // Caught here, a panic fails this job only (escaping `rayon::spawn`, it would abort
+            // the process); an abort cannot be caught and ends the process whatever we do.
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| execute(task)))
                 .unwrap_or_else(|_| Err("the job panicked".to_string()));
             let _ = tx.send(outcome);

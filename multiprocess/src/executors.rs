@@ -4,18 +4,20 @@
 //! and swapping in `ThreadPoolExecutor` changes nothing else: `submit` returns a future, `map`
 //! keeps the input order, an exception comes back at `result()`.
 //!
-//! Rust: the same promise is a small trait, [`Executor`]: `submit` a job, get a [`Handle`] whose
-//! `get` waits for its outcome, and `map` on top. [`ThreadPoolExecutor`] runs jobs on a rayon
-//! pool and catches a job's panic, so a panic fails one job. [`ProcessPoolExecutor`] sends them
-//! to the crate's worker processes over pipes. A process cannot receive a closure, so the job
-//! list is written in the workers' vocabulary, [`Task`], and [`start`] is the one line that
-//! picks the pool. The table shows where each wins. CPU-bound jobs: both scale with the cores (Rust
-//! has no GIL). A job that aborts (`std::process::abort`, which no `catch_unwind` can stop):
-//! on threads it ends the whole program with every job still pending (run in a child process
-//! here, so the tour survives); on processes it kills one worker, that job fails, the worker is
-//! replaced and the rest are done. (Python's `ProcessPoolExecutor` survives a dead worker too,
-//! but marks itself broken: every pending future raises `BrokenProcessPool`.) Tiny jobs: every
-//! job crosses two pipes as JSON, so the thread pool wins by the pipe's cost.
+//! Rust: the same promise is a small trait, [`Executor`]: `submit` a job and get a [`Handle`]
+//! whose `get` waits for its outcome; `map` comes with it. [`ThreadPoolExecutor`] runs jobs on a
+//! rayon pool and catches a job's panic, so a panic fails that job only. [`ProcessPoolExecutor`]
+//! sends them to the crate's worker processes over pipes. A process cannot receive a closure, so
+//! the jobs are written in the workers' vocabulary, [`Task`], and [`start`] is the one call that
+//! picks the pool: everything after it is the same code.
+//!
+//! The tables show where each wins. CPU-bound jobs: both scale with the cores (Rust has no GIL).
+//! Tiny jobs: each one crosses two pipes as JSON, so threads win by the pipe's cost. A job that
+//! aborts (`std::process::abort`, which no `catch_unwind` stops): on threads it ends the whole
+//! program, and every result not yet handed back is lost with it (the thread pool runs in a
+//! child process here, so the tour survives); on processes it kills one worker, that job fails,
+//! the worker is replaced and the rest are done. (Python's `ProcessPoolExecutor` survives a dead
+//! worker too, but breaks: every pending future raises `BrokenProcessPool`.)
 //!
 //! Run: `cargo run -p multiprocess -- executors` (`--count` CPU jobs, 20x as many tiny ones;
 //! `--workers`)
@@ -262,9 +264,9 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     let speedup = |t: &Table, i: usize| t.speedup(&t.rows()[i]);
     let tiny_ratio = speedup(tiny_table, 1) / speedup(tiny_table, 2);
     say!(
-        "CPU-bound: {:.1}x on threads, {:.1}x on processes (both can reach about {}x on \
-         idle cores); a job that aborts: only the process pool carries on ({} of {aborting} done, \
-         against {done}); tiny jobs: the thread pool, {tiny_ratio:.0}x faster than the pipes",
+        "where each wins: CPU-bound, both ({:.1}x on threads, {:.1}x on processes; about {}x on \
+         idle cores); a job that aborts, processes ({} of {aborting} done, where the thread \
+         pool's program died after {done}); tiny jobs, threads ({tiny_ratio:.0}x the pipes' speed)",
         speedup(cpu_table, 1),
         speedup(cpu_table, 2),
         workers.min(common::report::cores()),

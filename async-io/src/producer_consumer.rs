@@ -1,10 +1,11 @@
 //! # Producer/consumer over a bounded queue: backpressure
 //!
 //! Python: `q = asyncio.Queue(maxsize=4)`; producers `await q.put(item)` (which waits while the
-//! queue is full), the consumer loops on `await q.get()`, and someone has to send a sentinel
-//! (`None`) so the consumer knows when to stop.
+//! queue is full), the consumer loops on `await q.get()`, and it has to learn when to stop: a
+//! sentinel (`None`), a known count of items, `await q.join()` (each item marked `task_done()`)
+//! and then cancelling the consumer, or since 3.13 `q.shutdown()`.
 //!
-//! `tokio::sync::mpsc::channel(4)` is the bounded queue, and Rust needs no sentinel: each
+//! `tokio::sync::mpsc::channel(4)` is the bounded queue, and Rust needs none of those: each
 //! producer owns a `Sender`, and when the last one is dropped `recv()` returns `None`, which is
 //! a clean end of stream by construction. `send().await` waits while the queue is full: that is
 //! backpressure, and it keeps memory bounded when the consumer is the slow side.

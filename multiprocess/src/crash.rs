@@ -3,8 +3,10 @@
 //! Python: when a `multiprocessing` worker dies (`os._exit`, a segfault in a C extension), the
 //! parent survives; the same crash in a thread would take the whole interpreter with it.
 //!
-//! Rust: a panic unwinds only its own thread, so a thread pool can catch it per job (rayon
-//! does; the small pool here uses `catch_unwind`). An abort (`std::process::abort`, a panic
+//! Rust: a panic unwinds only its own thread, so a thread pool can catch it per job with
+//! `catch_unwind`, as the small pool here does. rayon does not: a panic in `join`, `scope` or
+//! `par_iter` is re-raised in their caller, and one in `rayon::spawn` aborts the process unless
+//! the pool was built with a `panic_handler`. An abort (`std::process::abort`, a panic
 //! while panicking, a stack overflow, running out of memory) ends the whole process, every
 //! thread in it. Only a separate process contains that. The process pool reports the job whose
 //! worker died, starts a replacement and finishes the rest; it also kills a worker whose job
@@ -185,7 +187,7 @@ pub fn thread_pool_child(args: &CommonArgs, crash: Crash) -> anyhow::Result<()> 
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&n) = jobs.get(i) else { break };
-                    // The pool catches a panic per job, as rayon does: the thread lives on.
+                    // The pool catches a panic per job, so the thread lives on.
                     let job = || {
                         if i == bad {
                             match crash {

@@ -11,6 +11,7 @@ pub mod worker;
 
 pub mod cost;
 pub mod crash;
+pub mod executors;
 pub mod pool;
 pub mod primes;
 pub mod spawn;

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
-use multiprocess::{cost, crash, pool, primes, spawn, worker};
+use multiprocess::{cost, crash, executors, pool, primes, spawn, worker};
 
 /// Process pools the Rust way: Python's `multiprocessing`, and when processes beat threads.
 #[derive(Debug, Parser)]
@@ -40,6 +40,8 @@ enum Demo {
     Crash,
     /// What a process costs: start-up and pipe throughput, against a thread and a channel
     Cost,
+    /// One Executor trait over a thread pool or a process pool: where each wins
+    Executors,
     /// (internal) a pool worker: JSON jobs on stdin, JSON replies on stdout
     #[value(hide = true)]
     Worker,
@@ -55,6 +57,9 @@ enum Demo {
     /// (internal) the crash demo's thread pool, where one job aborts
     #[value(hide = true)]
     ThreadsAbort,
+    /// (internal) the executors demo's thread pool, where one job aborts
+    #[value(hide = true)]
+    ExecutorThreads,
 }
 
 fn main() -> ExitCode {
@@ -76,6 +81,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Demo::Primes => primes::run(args, &exe)?,
             Demo::Crash => crash::run(args, &exe)?,
             Demo::Cost => cost::run(args, &exe)?,
+            Demo::Executors => executors::run(args, &exe)?,
             Demo::Worker => worker::main()?,
             Demo::SumChild => {
                 let sum = spawn::sum_child(std::io::stdin().lock())?;
@@ -87,6 +93,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             Demo::ThreadsPanic => crash::thread_pool_child(args, crash::Crash::Panic)?,
             Demo::ThreadsAbort => crash::thread_pool_child(args, crash::Crash::Abort)?,
+            Demo::ExecutorThreads => {
+                executors::threads_child(args.count_or(12, 6), args.workers_or(2), &exe)?
+            }
         }
         Ok(())
     })

@@ -1,7 +1,8 @@
 //! # CPU-bound work: sequential vs threads vs rayon vs a process pool
 //!
 //! Python: `with ProcessPoolExecutor() as ex: list(ex.map(is_prime, PRIMES))` is the classic
-//! answer to the GIL: threads cannot run Python code in parallel, processes can.
+//! answer to the GIL: threads cannot run Python code in parallel, processes can. (Free-threaded
+//! CPython, `python3.13t` experimental and supported but optional since 3.14, lifts that limit.)
 //!
 //! Rust has no GIL, so threads and rayon already use every core, sharing the numbers in memory.
 //! A process pool reaches about the same speedup on work this coarse (milliseconds per job

@@ -2,7 +2,9 @@
 //!
 //! Python: `subprocess.run([exe, "sum-child"], input="1 2 3", capture_output=True)` returns the
 //! child's `returncode`, `stdout` and `stderr`; `multiprocessing.Process(target=f)` runs a
-//! function in a child made by `fork`.
+//! function in a child process, which `fork` makes only on POSIX systems other than macOS and
+//! only before Python 3.14 (Linux now defaults to `forkserver`; macOS has used `spawn` since
+//! 3.8, Windows always has).
 //!
 //! Rust: `std::process::Command` starts a program, here this same program in a hidden mode.
 //! There is no way to run a closure in a child without `fork`, so a child learns what to do from

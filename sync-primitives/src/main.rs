@@ -37,7 +37,7 @@ enum Demo {
     Bank,
     /// Two locks taken in opposite order: deadlock detected within a bound, then a lock order
     Deadlock,
-    /// A writer starved by a reader-preferring lock, then a fair one
+    /// A writer starved by a reader-preferring lock, then one that prefers writers
     Starvation,
     /// Mutex (and poisoning), RwLock, Condvar, Barrier, atomics, OnceLock, a semaphore
     Primitives,

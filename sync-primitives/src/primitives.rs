@@ -8,14 +8,17 @@
 //! the mutex, and every later `lock()` says so, so nobody silently reads half-updated data.
 //! `RwLock` (many readers or one writer), `Condvar` (Python's `Condition`), `Barrier`, atomics,
 //! and `OnceLock` (initialise once, from whichever thread comes first) are here too; a
-//! semaphore is not, so [`Semaphore`] builds one from a `Mutex` and a `Condvar`. Python's
-//! `Event` is a flag and a condition: the Release/Acquire flag below is its lock-free cousin.
+//! semaphore is not, so [`Semaphore`] builds one from a `Mutex` and a `Condvar`, and neither is
+//! Python's `Event`, which is the same thing as [`Event`] here: a `Mutex<bool>` and a `Condvar`,
+//! so `wait` sleeps until `set` instead of spinning. The Release/Acquire flag further down is a
+//! different tool: it publishes data written before it to whoever sees it set, lock-free.
 //!
 //! Run: `cargo run -p sync-primitives -- primitives`
 //!
 //! Look for: the poisoned lock recovered with the half-done update visible; the bounded buffer
 //! never holding more than its capacity; the semaphore never admitting more than its permits;
-//! the `OnceLock` initialiser running once however many threads raced for it.
+//! the `OnceLock` initialiser running once however many threads raced for it; every waiter on
+//! the `Event` woken by one `set`, and a `wait_timeout` before it returning false.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -114,8 +117,70 @@ pub fn barrier_phases(threads: usize) -> Vec<usize> {
     })
 }
 
+/// Python's `threading.Event`: `set` wakes every waiter, and the flag stays set until `clear`.
+#[derive(Debug, Default)]
+pub struct Event {
+    flag: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Event {
+    pub fn set(&self) {
+        *self.flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.changed.notify_all();
+    }
+
+    pub fn clear(&self) {
+        *self.flag.lock().unwrap_or_else(PoisonError::into_inner) = false;
+    }
+
+    pub fn is_set(&self) -> bool {
+        *self.flag.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sleeps until the flag is set (at once if it already is).
+    pub fn wait(&self) {
+        let flag = self.flag.lock().unwrap_or_else(PoisonError::into_inner);
+        let _set = self
+            .changed
+            .wait_while(flag, |set| !*set)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+
+    /// Like [`Event::wait`], at most `timeout`; returns whether the flag is set (Python's
+    /// `wait(timeout)` returns the same).
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let flag = self.flag.lock().unwrap_or_else(PoisonError::into_inner);
+        let (set, _) = self
+            .changed
+            .wait_timeout_while(flag, timeout, |set| !*set)
+            .unwrap_or_else(PoisonError::into_inner);
+        *set
+    }
+}
+
+/// [`Event`]: `threads` threads wait on it; a `wait_timeout` before the `set` times out, then one
+/// `set` wakes them all. Returns (what the early `wait_timeout` said, threads woken).
+pub fn event_wakes_every_waiter(threads: usize) -> (bool, usize) {
+    let event = Event::default();
+    let woken = AtomicUsize::new(0);
+    let early = thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                event.wait();
+                woken.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        let early = event.wait_timeout(Duration::from_millis(20));
+        event.set();
+        early
+    }); // the scope joins every waiter, so it ends only once `set` has woken them all
+    (early, woken.into_inner())
+}
+
 /// Atomics: publish a value with a Release store of a flag; a reader that sees the flag with an
-/// Acquire load is guaranteed to see the value written before it (Python's `Event.set`/`wait`).
+/// Acquire load is guaranteed to see the value written before it. Not an `Event`: the reader
+/// spins on the flag, which only suits a wait known to be very short.
 pub fn publish_with_release_acquire() -> u64 {
     let data = AtomicU64::new(0);
     let ready = AtomicBool::new(false);
@@ -222,6 +287,15 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         "a thread passed the barrier early"
     );
     table.push(Row::new("Barrier", threads, wall).workers(threads));
+
+    let ((early, woken), wall) = timed(|| event_wakes_every_waiter(threads));
+    say!("Event: wait_timeout before set said {early}; one set woke {woken} of {threads} waiters");
+    ensure!(!early && woken == threads, "the Event missed a waiter");
+    table.push(
+        Row::new("Event (Mutex<bool> + Condvar)", threads, wall)
+            .workers(threads)
+            .extra("result", format!("{woken} woken")),
+    );
 
     let (value, wall) = timed(publish_with_release_acquire);
     say!("atomics: the reader saw the flag (Acquire) and then the value {value} (Release)");

@@ -1,20 +1,23 @@
-//! # Starvation: a writer that never gets its turn, and a fair lock
+//! # Starvation: a writer that never gets its turn, and a lock that prefers writers
 //!
 //! Python: a readers-writer lock built from a `Condition`, where readers get in whenever other
 //! readers are inside. With a steady stream of overlapping readers, the count of readers never
 //! reaches zero, and a writer waiting for it waits as long as the readers keep coming.
 //!
-//! Rust's std `RwLock` on Linux prefers writers, so the reader-preferring lock is hand-made
-//! ([`RwLock`] with [`Prefer::Readers`]). The same lock with [`Prefer::Writers`] makes new readers
-//! queue behind a waiting writer, which then gets in as soon as the readers inside leave.
+//! Rust's std `RwLock` currently prefers writers on Linux (its documentation promises no policy),
+//! so the reader-preferring lock is hand-made ([`RwLock`] with [`Prefer::Readers`]). The same lock
+//! with [`Prefer::Writers`] makes new readers queue behind a waiting writer, which then gets in as
+//! soon as the readers inside leave. Writer preference is not fairness: it moves the risk of
+//! starvation to the readers, should writers keep coming.
+//!
 //! Readers hold the lock for a few milliseconds each, staggered so there is always one inside;
 //! the writer arrives once they are all running, and the readers stop after a fixed window.
 //!
 //! Run: `cargo run -p sync-primitives -- starvation`
 //!
 //! Look for: the writer's longest wait, about the whole window behind the reader-preferring lock
-//! (it gets in only when the readers stop) and about one read behind the fair one, and how many
-//! reads overtook it while it waited.
+//! (it gets in only when the readers stop) and about one read behind the writer-preferring one,
+//! and how many reads overtook it while it waited.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::thread;

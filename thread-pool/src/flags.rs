@@ -7,7 +7,9 @@
 //! Rust: the pool is W scoped threads taking item numbers from one crossbeam channel (a queue
 //! any worker may receive from) and sending `(index, result)` back on another, so the caller
 //! sees results as they complete. Map style is the same pool with each result put back in its
-//! input slot. A blocking download is fine on a plain thread: there is no GIL to release.
+//! input slot. A blocking download is fine on a plain thread, in both languages: CPython
+//! releases the GIL while a thread waits on the network, which is why the talks' thread pools
+//! overlap downloads; Rust has no GIL at all.
 //!
 //! Run: `cargo run -p thread-pool -- flags --count 20 --workers 20 --latency-ms 100`
 //!

@@ -1,7 +1,9 @@
 //! # CPU-bound work scales with threads in Rust
 //!
 //! Python: splitting a CPU loop across `Thread`s does not make it faster: the GIL lets one thread
-//! run Python code at a time, so the talks reach for processes instead.
+//! run Python code at a time, so the talks reach for processes instead. Free-threaded CPython
+//! (PEP 703: experimental as `python3.13t`, supported but optional since 3.14) removes the GIL
+//! and lets such threads scale, but the default build still has it.
 //!
 //! Rust has no GIL. Threads run on every core at once, so N threads on N cores finish the same
 //! computation about N times faster, with no processes and no copying of data.

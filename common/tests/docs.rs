@@ -1,0 +1,91 @@
+//! The guides point at files that exist: every relative link in `PYTHON.md` and `README.md`,
+//! and a file to show every row of `PYTHON.md`'s table.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("common sits in the workspace root")
+        .to_path_buf()
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(root().join(name)).unwrap_or_else(|e| panic!("cannot read {name}: {e}"))
+}
+
+/// The targets of the Markdown links `[text](target)` in `text`.
+fn links(text: &str) -> Vec<&str> {
+    text.match_indices("](")
+        .filter_map(|(at, _)| {
+            let rest = &text[at + 2..];
+            rest.find(')').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+/// The links that name a file of this repository (no scheme, no bare `#anchor`), anchors cut.
+fn relative_links(text: &str) -> Vec<&str> {
+    links(text)
+        .into_iter()
+        .filter(|l| !l.contains("://") && !l.starts_with('#') && !l.starts_with("mailto:"))
+        .map(|l| l.split('#').next().unwrap_or(l))
+        .collect()
+}
+
+fn missing(name: &str) -> Vec<String> {
+    relative_links(&read(name))
+        .into_iter()
+        .filter(|l| !root().join(l).exists())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_file_python_md_links_to_exists() {
+    let text = read("PYTHON.md");
+    assert!(relative_links(&text).len() > 30, "PYTHON.md lost its links");
+    assert_eq!(
+        missing("PYTHON.md"),
+        Vec::<String>::new(),
+        "missing in PYTHON.md"
+    );
+}
+
+#[test]
+fn every_row_of_python_md_shows_a_file() {
+    let text = read("PYTHON.md");
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| Python"))
+        .collect();
+    assert!(rows.len() >= 25, "only {} rows", rows.len());
+    for row in rows {
+        // A row is four cells; the last one links to the files that show it.
+        let last = row.trim_end_matches('|').rsplit(" | ").next().unwrap_or("");
+        assert!(
+            !relative_links(last).is_empty(),
+            "a row without a file: {row}"
+        );
+    }
+}
+
+#[test]
+fn every_file_the_readme_links_to_exists() {
+    let text = read("README.md");
+    assert!(
+        relative_links(&text).contains(&"PYTHON.md"),
+        "README.md does not link PYTHON.md"
+    );
+    assert_eq!(
+        missing("README.md"),
+        Vec::<String>::new(),
+        "missing in README.md"
+    );
+}
+
+#[test]
+fn the_link_reader_finds_what_it_should() {
+    let text = "see [a](x/y.rs), [b](https://e.org/z), [c](#top) and [d](PYTHON.md#gil).";
+    assert_eq!(relative_links(text), ["x/y.rs", "PYTHON.md"]);
+}

@@ -107,7 +107,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let mut waits = Vec::new();
     for (name, prefer) in [
         ("prefers readers", Prefer::Readers),
-        ("prefers writers (fair)", Prefer::Writers),
+        ("prefers writers", Prefer::Writers),
     ] {
         let (report, wall) = timed(|| writer_behind_readers(prefer, readers, hold, window));
         waits.push(report.writer_waited);
@@ -128,7 +128,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     // What was claimed: the writer waited longer behind the reader-preferring lock.
     anyhow::ensure!(
         waits[1] < waits[0],
-        "the fair lock kept the writer waiting longer: {waits:?}"
+        "the writer-preferring lock kept the writer waiting longer: {waits:?}"
     );
     Ok(())
 }

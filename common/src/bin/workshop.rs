@@ -230,11 +230,9 @@ fn indent(text: &str) -> String {
 fn watch(workspace: &Workspace, krate: &str) -> anyhow::Result<()> {
     workspace.check_crate(krate)?;
     let file = workspace.root().join(workspace.exercises_file(krate));
-    let modified = |file: &Path| -> anyhow::Result<SystemTime> {
-        let meta =
-            std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
-        Ok(meta.modified()?)
-    };
+    // An editor may replace the file on save, so for a moment it may not be there: try again.
+    let modified =
+        |file: &Path| -> Option<SystemTime> { std::fs::metadata(file).ok()?.modified().ok() };
     let declared = workspace.exercises_declared(krate)?;
     println!(
         "Watching {} (Ctrl-C to stop): every save re-runs `cargo test -p {krate} --features exercises --test exercises`.",
@@ -242,9 +240,9 @@ fn watch(workspace: &Workspace, krate: &str) -> anyhow::Result<()> {
     );
     let mut seen = None;
     loop {
-        let now = modified(&file)?;
-        if seen != Some(now) {
-            seen = Some(now);
+        let now = modified(&file);
+        if now.is_some() && seen != now {
+            seen = now;
             println!("\n{krate}: testing...");
             match workspace.run_tests(krate, &RunOptions::default())? {
                 TestRun::DidNotCompile { error } => {

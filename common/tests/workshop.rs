@@ -196,6 +196,8 @@ fn put(path: &Path, contents: &str) {
 /// A workspace of two small crates: `common` with the real exercise guard (and nothing else, so
 /// no dependency needs building or downloading) and `threads-basic` with the real exercises,
 /// solutions, tests and hints. Each test names its own, so tests running at once do not share.
+/// (threads-basic's exercises use only std, and their tests only `common::guard`: should that
+/// change, this copy needs the rest too.)
 fn small_workspace(name: &str, exercises: &str) -> PathBuf {
     let root = scratch().join(name);
     let real = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();

@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! cargo test -p async-io --features exercises --test exercises
+//! cargo workshop                  # how many are solved, and which is next
+//! cargo workshop hint async-io 1  # the near-answer, when the nudge below is not enough
 //! ```
 //!
 //! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
@@ -21,25 +23,24 @@ pub struct Tally {
 /// Exercise 1: download every URL concurrently, one task per URL, and return each body's
 /// length in the order of `urls`; `None` for a request that failed or answered an error status.
 ///
-/// Hints: `tokio::task::JoinSet`; `set.spawn(async move { .. })` needs owned data, so clone the
-/// client (cheap: it is a handle) and the URL, and return the index with the result;
-/// `set.join_next().await` gives `Some(Result<T, JoinError>)` until the set is empty.
-/// `client.get(url).send().await?.error_for_status()?.bytes().await?` is one download.
+/// Nudge: `tokio::task::JoinSet` holds the tasks; a task finishes in any order, so it should
+/// say which URL it was.
 pub async fn download_all(client: &reqwest::Client, urls: &[String]) -> Vec<Option<usize>> {
-    todo!()
+    todo!("exercise 1: one task per URL, lengths in input order")
 }
 
 /// Exercise 2: the same download, but with at most `limit` requests in flight at once.
 ///
-/// Hints: `Arc<tokio::sync::Semaphore>` with `limit` permits; spawn every task at once and
-/// acquire the permit *inside* the task with `permits.clone().acquire_owned().await`, keeping
-/// the permit alive (`let _permit = ..`, not `let _ = ..`) until the download is done.
+/// The `semaphore` demo (`cargo run -p async-io -- semaphore`) runs a function with this same
+/// signature: its table shows what the cap does to the server's peak and the wall time.
+///
+/// Nudge: `tokio::sync::Semaphore`, shared by the tasks.
 pub async fn download_capped(
     client: &reqwest::Client,
     urls: &[String],
     limit: usize,
 ) -> Vec<Option<usize>> {
-    todo!()
+    todo!("exercise 2: at most `limit` downloads in flight")
 }
 
 /// Exercise 3: `producers` tasks each send `items_each` items `(producer, seq)` with `seq`
@@ -47,22 +48,20 @@ pub async fn download_capped(
 /// receives them all and returns them in the order it received them. It must return on its own
 /// once every producer is done: no sentinel value, no counting.
 ///
-/// Hints: `mpsc::channel(capacity)`; give each producer task its own `tx.clone()`, and drop the
-/// original `tx`, or `rx.recv()` never returns `None`.
+/// Nudge: `rx.recv()` returns `None` once every sender is gone.
 pub async fn pipeline(producers: usize, items_each: usize, capacity: usize) -> Vec<(usize, usize)> {
-    todo!()
+    todo!("exercise 3: producers and a consumer over a bounded channel")
 }
 
 /// Exercise 4: request every URL concurrently, each with its own timeout of `limit`, and count
 /// how each one ended: ok (status 200 and a body), failed (any error or error status), or timed
 /// out.
 ///
-/// Hints: `tokio::time::timeout(limit, fut).await` gives `Err(Elapsed)` when time runs out;
-/// `futures::future::join_all` runs the futures of one batch at once.
+/// Nudge: `tokio::time::timeout` wraps any future.
 pub async fn fetch_with_timeout(
     client: &reqwest::Client,
     urls: &[String],
     limit: Duration,
 ) -> Tally {
-    todo!()
+    todo!("exercise 4: a timeout on each request, and a tally")
 }

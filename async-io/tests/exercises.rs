@@ -2,11 +2,33 @@
 //! `cargo test -p async-io --features exercises --test exercises` to test their own code.
 //! Concurrency is proved by the fake server's rendezvous (answers wait until N requests are in
 //! flight together), never by timing.
+//!
+//! Each test runs under `common::guard::exercise`, so an attempt that hangs fails with its
+//! exercise's number and the likely mistake instead of waiting forever. The guard waits on a
+//! thread of its own: a timer inside the runtime would not fire if an attempt blocked the
+//! runtime's threads (with `std::thread::sleep` or a blocking client, say).
 
 use std::time::Duration;
 
 use async_io::workshop::{Tally, download_all, download_capped, fetch_with_timeout, pipeline};
+use common::guard::exercise;
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
+
+const SPAWN: &str =
+    "is each download awaited inside the spawning loop, or does a task block the runtime's thread?";
+const PERMIT: &str = "is a permit held outside the task (or forgotten), so it is never released?";
+const SENDER: &str = "is the original sender still alive, so rx.recv() never returns None?";
+const TIMEOUT: &str =
+    "is each request wrapped in tokio::time::timeout, or does one slow answer hold up the batch?";
+
+/// The runtime each test builds inside its guard (a test's `#[tokio::test]` runtime would live
+/// on the test's own thread, outside the guard).
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
 
 fn server(faults: Faults) -> FakeServer {
     let config = ServerConfig {
@@ -56,79 +78,97 @@ fn sizes(urls: &[String]) -> Vec<Option<usize>> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn download_all_runs_every_request_at_once() {
-    let server = server(rendezvous(6));
-    let urls = urls(&server, 6);
-    let got = download_all(&client(), &urls).await;
-    assert_eq!(got.len(), 6);
-    assert!(got.iter().all(|len| len.is_some_and(|n| n > 0)));
-    assert_eq!(
-        server.stats().max_in_flight,
-        6,
-        "not all six were in flight at once"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn download_all_keeps_input_order_and_reports_failures() {
-    let server = server(Faults::default());
-    let mut urls = urls(&server, 5);
-    urls.insert(2, flag_url(&server, "zz")); // 404
-    let expected = tokio::task::spawn_blocking({
-        let urls = urls.clone();
-        move || sizes(&urls)
-    })
-    .await
-    .unwrap();
-    assert_eq!(expected[2], None);
-    assert_eq!(download_all(&client(), &urls).await, expected);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn download_capped_never_exceeds_the_cap_and_reaches_it() {
-    for cap in [1, 3] {
-        let server = server(rendezvous(cap));
-        let urls = urls(&server, 3 * cap as usize);
-        let got = download_capped(&client(), &urls, cap as usize).await;
-        assert!(got.iter().all(|len| len.is_some_and(|n| n > 0)));
-        assert_eq!(server.stats().max_in_flight, cap, "cap {cap}");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn pipeline_delivers_every_item_once_in_order_and_ends() {
-    let got = tokio::time::timeout(Duration::from_secs(60), pipeline(3, 50, 2))
-        .await
-        .expect("the consumer never saw the end of the stream");
-    assert_eq!(got.len(), 150);
-    for producer in 0..3 {
-        let seqs: Vec<usize> = got
-            .iter()
-            .filter(|(p, _)| *p == producer)
-            .map(|(_, s)| *s)
-            .collect();
-        assert_eq!(seqs, (0..50).collect::<Vec<_>>(), "producer {producer}");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn fetch_with_timeout_counts_each_way_a_request_ends() {
-    let fast = server(Faults::default());
-    let slow = server(Faults {
-        latency_ms: 30_000,
-        ..Faults::default()
+#[test]
+fn exercise_1_download_all_runs_every_request_at_once() {
+    exercise(1, SPAWN, || {
+        runtime().block_on(async {
+            let server = server(rendezvous(6));
+            let urls = urls(&server, 6);
+            let got = download_all(&client(), &urls).await;
+            assert_eq!(got.len(), 6);
+            assert!(got.iter().all(|len| len.is_some_and(|n| n > 0)));
+            assert_eq!(
+                server.stats().max_in_flight,
+                6,
+                "not all six were in flight at once"
+            );
+        })
     });
-    let mut all = urls(&fast, 3);
-    all.push(flag_url(&fast, "zz")); // 404: failed
-    all.extend(urls(&slow, 2)); // far slower than the limit: timed out
-    let tally = fetch_with_timeout(&client(), &all, Duration::from_secs(2)).await;
-    assert_eq!(
-        tally,
-        Tally {
-            ok: 3,
-            failed: 1,
-            timed_out: 2
-        }
-    );
+}
+
+#[test]
+fn exercise_1_download_all_keeps_input_order_and_reports_failures() {
+    exercise(1, SPAWN, || {
+        runtime().block_on(async {
+            let server = server(Faults::default());
+            let mut urls = urls(&server, 5);
+            urls.insert(2, flag_url(&server, "zz")); // 404
+            let expected = tokio::task::spawn_blocking({
+                let urls = urls.clone();
+                move || sizes(&urls)
+            })
+            .await
+            .unwrap();
+            assert_eq!(expected[2], None);
+            assert_eq!(download_all(&client(), &urls).await, expected);
+        })
+    });
+}
+
+#[test]
+fn exercise_2_download_capped_never_exceeds_the_cap_and_reaches_it() {
+    exercise(2, PERMIT, || {
+        runtime().block_on(async {
+            for cap in [1, 3] {
+                let server = server(rendezvous(cap));
+                let urls = urls(&server, 3 * cap as usize);
+                let got = download_capped(&client(), &urls, cap as usize).await;
+                assert!(got.iter().all(|len| len.is_some_and(|n| n > 0)));
+                assert_eq!(server.stats().max_in_flight, cap, "cap {cap}");
+            }
+        })
+    });
+}
+
+#[test]
+fn exercise_3_pipeline_delivers_every_item_once_in_order_and_ends() {
+    exercise(3, SENDER, || {
+        runtime().block_on(async {
+            let got = pipeline(3, 50, 2).await;
+            assert_eq!(got.len(), 150);
+            for producer in 0..3 {
+                let seqs: Vec<usize> = got
+                    .iter()
+                    .filter(|(p, _)| *p == producer)
+                    .map(|(_, s)| *s)
+                    .collect();
+                assert_eq!(seqs, (0..50).collect::<Vec<_>>(), "producer {producer}");
+            }
+        })
+    });
+}
+
+#[test]
+fn exercise_4_fetch_with_timeout_counts_each_way_a_request_ends() {
+    exercise(4, TIMEOUT, || {
+        runtime().block_on(async {
+            let fast = server(Faults::default());
+            let slow = server(Faults {
+                latency_ms: 30_000,
+                ..Faults::default()
+            });
+            let mut all = urls(&fast, 3);
+            all.push(flag_url(&fast, "zz")); // 404: failed
+            all.extend(urls(&slow, 2)); // far slower than the limit: timed out
+            let tally = fetch_with_timeout(&client(), &all, Duration::from_secs(2)).await;
+            assert_eq!(
+                tally,
+                Tally {
+                    ok: 3,
+                    failed: 1,
+                    timed_out: 2
+                }
+            );
+        })
+    });
 }

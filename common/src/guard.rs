@@ -11,8 +11,8 @@
 //! - the body panics (a failed assertion, or a stub's `todo!("exercise 3: ...")`): the panic is
 //!   raised again unchanged, so the test fails with the body's own message ("not yet
 //!   implemented" included, which `.ci/exercises` looks for);
-//! - the limit passes first: the test fails with "exercise N did not finish in S s: the likely
-//!   mistake". The body's thread is left behind; the test binary ends it when it exits.
+//! - the limit passes first: the test fails with "exercise N did not finish in S s: " and the
+//!   likely mistake. The body's thread is left behind; the test binary ends it when it exits.
 //!
 //! ```
 //! common::guard::exercise(1, "is every spawned thread joined?", || {

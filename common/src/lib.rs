@@ -3,7 +3,8 @@
 //! - [`cli`]: the shared command-line knobs (`--quick`, `--json`, `--seed`, `--count`, `--workers`,
 //!   `--server`, `--latency-ms`, `--error-rate`), narration that moves to stderr under `--json`,
 //!   and the one-line `error: ...` exit.
-//! - [`guard`]: the limit every exercise test runs under, so none can hang.
+//! - [`guard`]: the limit every exercise test runs under, so none can hang; [`workshop`]: what
+//!   the `workshop` command (`cargo workshop`) knows about the exercises and their tests.
 //! - [`timing`]: a stopwatch and a way to time a closure.
 //! - [`report`]: the comparison table every demo ends with (or JSON rows under `--json`).
 //! - [`progress`]: a progress bar that hides itself when nobody is watching.
@@ -20,6 +21,7 @@ pub mod report;
 pub mod server;
 pub mod timing;
 pub mod work;
+pub mod workshop;
 
 pub use cli::CommonArgs;
 pub use report::{Outcomes, Row, Table};

@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! cargo test -p futures-basic --features exercises --test exercises
+//! cargo workshop                       # how many are solved, and which is next
+//! cargo workshop hint futures-basic 1  # the near-answer, when the nudge below is not enough
 //! ```
 //!
 //! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
@@ -20,21 +22,20 @@ use std::time::Duration;
 ///
 /// Add the state you need to the struct (one `bool` is enough) and write `yield_now` and `poll`.
 ///
-/// Hints: `cx.waker().wake_by_ref()`; `YieldNow` holds no self-references, so it is `Unpin` and
-/// `self.get_mut()` (or `mut self` with `self.field = ...`) gives you `&mut YieldNow`.
+/// Nudge: the waker to call is in `cx`.
 #[derive(Debug, Default)]
 pub struct YieldNow {}
 
 /// Returns a [`YieldNow`] that has not yielded yet.
 pub fn yield_now() -> YieldNow {
-    todo!()
+    todo!("exercise 1: a YieldNow that has not yielded yet")
 }
 
 impl Future for YieldNow {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        todo!()
+        todo!("exercise 1: Pending (and a wake) once, then Ready")
     }
 }
 
@@ -45,12 +46,10 @@ impl Future for YieldNow {
 /// every `Pending`. It must work for futures woken from other threads and for futures that wake
 /// themselves during `poll` (like `yield_now`).
 ///
-/// Hints: `struct ThreadWaker(std::thread::Thread)` with `impl std::task::Wake` (its `wake`
-/// calls `unpark`); `Waker::from(Arc::new(ThreadWaker(thread::current())))`;
-/// `Context::from_waker(&waker)`; `std::pin::pin!(future)` to pin it on the stack; `park` may
-/// return without a wake, so loop. An `unpark` before `park` is remembered, so no wake is lost.
+/// Nudge: `std::thread::park` and `Thread::unpark` are the sleep and the wake; the
+/// `std::task::Wake` trait turns your own type into a `Waker`.
 pub fn block_on<F: Future>(future: F) -> F::Output {
-    todo!()
+    todo!("exercise 2: poll, park, repeat until ready")
 }
 
 /// Exercise 3: Python's `as_completed`. Start a timer for every `(name, delay)` job at once and
@@ -59,22 +58,20 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 /// All jobs must wait at the same time: the whole call takes about the longest delay, not the
 /// sum.
 ///
-/// Hints: `futures::stream::FuturesUnordered` collects futures (`.collect()` from an iterator of
-/// `async move { ... }` blocks); `futures::StreamExt::next` yields outputs as they complete;
-/// `futures_timer::Delay::new(delay).await` waits.
+/// Nudge: `futures::stream::FuturesUnordered` is a set of futures that yields their outputs
+/// as they complete.
 pub async fn in_completion_order(jobs: Vec<(&'static str, Duration)>) -> Vec<&'static str> {
-    todo!()
+    todo!("exercise 3: names in the order their timers finish")
 }
 
 /// Exercise 4: give up on `future` if it is not done within `limit`: `Some(output)` if it
 /// finished first, `None` if the time ran out. A future that lost the race is dropped, which is
 /// how Rust cancels it.
 ///
-/// Hints: `futures::future::select(a, b)` needs both futures `Unpin`: pin them first with
-/// `std::pin::pin!` (or `Box::pin`); it returns `Either::Left((output, _))` if `a` finished
-/// first and `Either::Right(..)` otherwise. `futures_timer::Delay::new(limit)` is the clock.
+/// Nudge: a race between two futures is `futures::future::select`; the clock is
+/// `futures_timer::Delay`.
 pub async fn timeout<F: Future>(limit: Duration, future: F) -> Option<F::Output> {
-    todo!()
+    todo!("exercise 4: race the future against a timer")
 }
 
 /// Exercise 5: `join` by hand. Run `a` and `b` at the same time and return both outputs.
@@ -84,11 +81,9 @@ pub async fn timeout<F: Future>(limit: Duration, future: F) -> Option<F::Output>
 /// `async` block panics if you do). Awaiting `a` and then `b` is *not* a solution: if `b` must
 /// make progress before `a` can finish, that deadlocks.
 ///
-/// Hints: pin both with `std::pin::pin!`; keep `Option<A::Output>` and `Option<B::Output>`;
-/// `std::future::poll_fn(|cx| { ... }).await` lets you write the poll logic as a closure;
-/// `Option::take` moves the outputs out at the end.
+/// Nudge: `std::future::poll_fn` lets you write a `poll` as a closure, inside an `async fn`.
 pub async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    todo!()
+    todo!("exercise 5: poll both futures until both are done")
 }
 
 /// Exercise 6: turn a callback API into a future (the bridge the `callbacks` demo builds).
@@ -97,12 +92,11 @@ pub async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
 /// the result. Call `start` with a callback of your own, then wait for the value without
 /// blocking the thread. Return `None` if the API drops your callback without ever calling it.
 ///
-/// Hints: `futures::channel::oneshot::channel()`; the callback moves the sender in and sends;
-/// the receiver is a future that resolves to `Err(Canceled)` when the sender is dropped.
+/// Nudge: one value, sent once, from anywhere: a one-shot channel.
 pub async fn from_callback<T, F>(start: F) -> Option<T>
 where
     T: Send + 'static,
     F: FnOnce(Box<dyn FnOnce(T) + Send>),
 {
-    todo!()
+    todo!("exercise 6: await the value the callback gets")
 }

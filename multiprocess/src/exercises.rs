@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! cargo test -p multiprocess --features exercises --test exercises
+//! cargo workshop                      # how many are solved, and which is next
+//! cargo workshop hint multiprocess 1  # the near-answer, when the nudge below is not enough
 //! ```
 //!
 //! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
@@ -19,11 +21,10 @@ use std::time::Duration;
 /// `Err` with a message if a line is not such an object, if an id is `jobs` or more, if an id
 /// is answered twice, or if a job has no answer at all.
 ///
-/// Hints: a local `#[derive(serde::Deserialize)] struct Line { id: usize, prime: bool }` and
-/// `serde_json::from_str::<Line>(line)`; collect into `vec![None; jobs]` and turn each `None`
-/// into an error at the end; `Option::replace` returns the previous value.
+/// Nudge: `serde` can parse each line into a small struct of your own; a slot per job tells a
+/// missing answer from a repeated one.
 pub fn parse_replies(output: &str, jobs: usize) -> Result<Vec<bool>, String> {
-    todo!()
+    todo!("exercise 1: parse the replies back into job order")
 }
 
 /// Exercise 2: a worker loop that stops at a sentinel.
@@ -34,10 +35,9 @@ pub fn parse_replies(output: &str, jobs: usize) -> Result<Vec<bool>, String> {
 /// the end of input, whichever comes first, and return how many numbers were answered. A line
 /// that is not a number is an error of kind `io::ErrorKind::InvalidData`.
 ///
-/// Hints: `input.lines()`; `str::trim`; `io::Error::new(io::ErrorKind::InvalidData, msg)`;
-/// `writeln!(output, ...)?` then `output.flush()?`.
+/// Nudge: `BufRead::lines` gives one line at a time, and a `for` loop can `break`.
 pub fn serve_until_sentinel(input: impl BufRead, output: impl Write) -> io::Result<usize> {
-    todo!()
+    todo!("exercise 2: square numbers until the STOP line")
 }
 
 /// Exercise 3: run a command with a time limit, and kill it if it overruns.
@@ -46,14 +46,13 @@ pub fn serve_until_sentinel(input: impl BufRead, output: impl Write) -> io::Resu
 /// `timeout`, or `None` if it was still running then, in which case kill it. Either way the
 /// child must be waited for before returning, so that no zombie is left behind.
 ///
-/// Hints: `command.spawn()?`, `child.id()`; `child.try_wait()?` returns `Some(status)` once the
-/// child has exited, without blocking; poll it every few milliseconds until an `Instant`
-/// deadline; then `child.kill()?` and `child.wait()?`.
+/// Nudge: `Child::wait` blocks until the child exits, which may be never; `Child` has a way to
+/// ask without waiting.
 pub fn run_with_timeout(
     command: &mut Command,
     timeout: Duration,
 ) -> io::Result<(u32, Option<ExitStatus>)> {
-    todo!()
+    todo!("exercise 3: run a command, kill it if it overruns")
 }
 
 /// Exercise 4: a one-shot pool without the `Pool` type: check `numbers` for primality on
@@ -66,9 +65,7 @@ pub fn run_with_timeout(
 /// read every line it prints as a `crate::worker::Message` (`Ready` first, then one `Done` per
 /// job), wait for it, and put each answer in its slot.
 ///
-/// Hints: write each worker's jobs from its own thread (`std::thread::scope`): writing all jobs
-/// before reading any replies can fill both pipes and block both processes for ever. Dropping
-/// the `ChildStdin` closes it. `BufReader::new(stdout).lines()`.
+/// Nudge: a pipe holds only so much; think about who writes while who reads.
 pub fn map_in_processes(exe: &Path, numbers: &[u64], workers: usize) -> anyhow::Result<Vec<bool>> {
-    todo!()
+    todo!("exercise 4: check primes on worker processes")
 }

@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! cargo test -p sync-primitives --features exercises --test exercises
+//! cargo workshop                         # how many are solved, and which is next
+//! cargo workshop hint sync-primitives 1  # the near-answer, when the nudge below is not enough
 //! ```
 //!
 //! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
@@ -18,11 +20,9 @@ use crate::bank::Transfer;
 /// thread, making its transfers in order (`balance[from] -= amount; balance[to] += amount`),
 /// and return the final balances. No money may appear or vanish, however the threads interleave.
 ///
-/// Hints: put the whole `Vec<i64>` in one `Mutex`; `std::thread::scope` lets the threads borrow
-/// it and `plan`; lock once per transfer (holding the guard for both updates), not once per
-/// thread, or the threads would run one after the other.
+/// Nudge: one lock for the whole bank is enough; what matters is how long each thread holds it.
 pub fn locked_bank(accounts: usize, plan: &[Vec<Transfer>]) -> Vec<i64> {
-    todo!()
+    todo!("exercise 1: transfers on threads, under one Mutex")
 }
 
 /// Exercise 2: lock two accounts without ever deadlocking.
@@ -31,15 +31,13 @@ pub fn locked_bank(accounts: usize, plan: &[Vec<Transfer>]) -> Vec<i64> {
 /// Two threads transferring in opposite directions at the same time (one from 0 to 1, one from
 /// 1 to 0) must never wait for each other forever. `from != to`.
 ///
-/// Hints: the deadlock needs each thread to hold one lock while asking for the other. Give the
-/// locks a global order (the index will do) and always take the lower one first, whichever of
-/// the two is `from`; then return them as `(from, to)`.
+/// Nudge: the deadlock needs each thread to hold one lock while asking for the other.
 pub fn lock_pair(
     accounts: &[Mutex<i64>],
     from: usize,
     to: usize,
 ) -> (MutexGuard<'_, i64>, MutexGuard<'_, i64>) {
-    todo!()
+    todo!("exercise 2: lock two accounts in a global order")
 }
 
 /// Exercise 3: a bounded buffer that waits on its condition variables.
@@ -48,10 +46,7 @@ pub fn lock_pair(
 /// `pop` takes the item at the front, waiting while the buffer is empty. Items come out in the
 /// order they went in, and the buffer never holds more than `capacity`.
 ///
-/// Hints: `let mut items = self.items.lock().unwrap();` then `while <can't go on> { items =
-/// self.not_full.wait(items).unwrap(); }` (a `while`, not an `if`: another thread may get there
-/// first after you are woken). After a push, `self.not_empty.notify_one()`; after a pop,
-/// `self.not_full.notify_one()`.
+/// Nudge: `Condvar::wait` gives the lock back while it waits, and someone must wake it.
 #[derive(Debug)]
 pub struct BoundedBuffer<T> {
     items: Mutex<VecDeque<T>>,
@@ -80,12 +75,14 @@ impl<T> BoundedBuffer<T> {
         self.len() == 0
     }
 
+    /// Adds `item` at the back, waiting while the buffer is full.
     pub fn push(&self, item: T) {
-        todo!()
+        todo!("exercise 3: push, waiting while the buffer is full")
     }
 
+    /// Takes the item at the front, waiting while the buffer is empty.
     pub fn pop(&self) -> T {
-        todo!()
+        todo!("exercise 3: pop, waiting while the buffer is empty")
     }
 }
 
@@ -96,8 +93,7 @@ impl<T> BoundedBuffer<T> {
 /// back and wakes one waiting thread. At most `permits` threads are ever between an `acquire`
 /// and their `release`.
 ///
-/// Hints: the same shape as exercise 3, with the number of free permits as the data. Wait in a
-/// `while` loop; `notify_one` after incrementing.
+/// Nudge: the same shape as exercise 3, with the number of free permits as the data.
 #[derive(Debug)]
 pub struct Semaphore {
     free: Mutex<usize>,
@@ -112,11 +108,13 @@ impl Semaphore {
         }
     }
 
+    /// Takes a permit, waiting while there is none.
     pub fn acquire(&self) {
-        todo!()
+        todo!("exercise 4: take a permit, waiting while there is none")
     }
 
+    /// Gives a permit back and wakes one waiting thread.
     pub fn release(&self) {
-        todo!()
+        todo!("exercise 4: give a permit back, wake a waiter")
     }
 }

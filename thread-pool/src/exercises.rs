@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! cargo test -p thread-pool --features exercises --test exercises
+//! cargo workshop                     # how many are solved, and which is next
+//! cargo workshop hint thread-pool 1  # the near-answer, when the nudge below is not enough
 //! ```
 //!
 //! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
@@ -17,62 +19,36 @@ use crossbeam_channel::{Receiver, Sender};
 /// more at once; fewer if there are fewer items) and return the results in the order of `items`,
 /// whatever order they finish in. An empty slice gives an empty `Vec`; `workers` is at least 1.
 ///
-/// Hints: `thread::scope` lets the workers borrow `items` and `f`. Put every index in a
-/// `crossbeam_channel::unbounded()` queue and drop its sender, so a worker's `for i in rx` loop
-/// ends when the queue is empty. Send `(index, f(&items[index]))` back on a second channel and
-/// put each result in slot `index` of a `Vec<Option<R>>`. Drop your own copy of the results
-/// sender before reading, or the reading loop never ends.
+/// Nudge: two channels, one of work for the workers and one of results back; a result needs
+/// to say which item it belongs to.
 pub fn map_in_order<T, R, F>(items: &[T], workers: usize, f: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    todo!()
+    todo!("exercise 1: map on a pool of workers, results in input order")
 }
 
 /// Exercise 2: `submit` + `as_completed`. Start `workers` threads that apply `f` to every item
 /// and return at once with a channel on which each result arrives as `(index, result)` the
 /// moment it is ready, in completion order. The channel closes once every item is done.
 ///
-/// Hints: this function must return before the work is done, so the threads cannot be scoped:
-/// `thread::spawn` needs `'static` data, which is why the items are owned and `f` is
-/// `'static`. Share `f` with an `Arc`; send `(index, item)` pairs through the job queue. The
-/// caller's receiver closes when the last worker drops its clone of the results sender.
+/// Nudge: this function returns before the work is done, so its threads cannot be scoped.
 pub fn as_completed<T, R, F>(items: Vec<T>, workers: usize, f: F) -> Receiver<(usize, R)>
 where
     T: Send + 'static,
     R: Send + 'static,
     F: Fn(T) -> R + Send + Sync + 'static,
 {
-    todo!()
-}
-
-/// How the downloads of [`tally`] ended, counted like flags2's summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub ok: usize,
-    pub not_found: usize,
-    pub errors: usize,
-}
-
-/// Exercise 4: flags2's summary. GET every URL with `agent` on a pool of `workers` threads and
-/// count how each ended: `ok` (a success status and a body read to the end), `not_found` (404),
-/// or `errors` (anything else: another status, a timeout, a refused connection). Every URL is
-/// counted exactly once, so the three add up to `urls.len()`.
-///
-/// Hints: your `map_in_order` (exercise 1) already runs a pool; make each job return which of
-/// the three it was. `agent.get(url).call()` gives `Err(ureq::Error::StatusCode(404))` for a
-/// 404; a `match` with a catch-all arm for the errors cannot forget a case.
-pub fn tally(agent: &ureq::Agent, urls: &[String], workers: usize) -> Tally {
-    todo!()
+    todo!("exercise 2: return a channel of results in completion order")
 }
 
 /// A job for [`MiniPool`].
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// Exercise 3: finish a hand-made pool. `new` and `execute` are written; `shutdown` and
-/// `cancel_pending` are yours.
+/// Exercises 3 and 4: finish a hand-made pool. `new` and `execute` are written; `shutdown`
+/// (exercise 3) and `cancel_pending` (exercise 4) are yours.
 #[derive(Debug)]
 pub struct MiniPool {
     queue: Sender<Job>,
@@ -110,22 +86,37 @@ impl MiniPool {
         let _ = self.queue.send(Box::new(job));
     }
 
-    /// Exercise 3a: close the queue, let the workers run every job still queued, and return
+    /// Exercise 3: close the queue, let the workers run every job still queued, and return
     /// only when every worker thread has ended.
     ///
-    /// Hints: a worker's `recv` fails once every sender is dropped and the queue is empty.
-    /// Take `self` apart (`let MiniPool { queue, workers, .. } = self;`), drop the sender,
-    /// then `join` each handle. Joining before dropping the sender waits forever.
+    /// Nudge: look at what ends a worker's `while let Ok(job) = jobs.recv()` loop.
     pub fn shutdown(self) {
-        todo!()
+        todo!("exercise 3: close the queue and join the workers")
     }
 
-    /// Exercise 3b: remove every job still waiting in the queue without running it (jobs
+    /// Exercise 4: remove every job still waiting in the queue without running it (jobs
     /// already running are not affected) and return how many were removed.
     ///
-    /// Hint: the pool's own receiver, `pending`, takes jobs out of the queue like a worker
-    /// would; `try_recv` (or `try_iter`) does not wait, and dropping a job cancels it.
+    /// Nudge: the pool keeps a receiver of its own, `pending`.
     pub fn cancel_pending(&self) -> usize {
-        todo!()
+        todo!("exercise 4: drop the queued jobs and count them")
     }
+}
+
+/// How the downloads of [`tally`] ended, counted like flags2's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ok: usize,
+    pub not_found: usize,
+    pub errors: usize,
+}
+
+/// Exercise 5: flags2's summary. GET every URL with `agent` on a pool of `workers` threads and
+/// count how each ended: `ok` (a success status and a body read to the end), `not_found` (404),
+/// or `errors` (anything else: another status, a timeout, a refused connection). Every URL is
+/// counted exactly once, so the three add up to `urls.len()`.
+///
+/// Nudge: your `map_in_order` (exercise 1) already runs a pool.
+pub fn tally(agent: &ureq::Agent, urls: &[String], workers: usize) -> Tally {
+    todo!("exercise 5: count how every download ended")
 }

@@ -67,48 +67,10 @@ where
     done_rx
 }
 
-/// How the downloads of [`tally`] ended, counted like flags2's summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub ok: usize,
-    pub not_found: usize,
-    pub errors: usize,
-}
-
-/// Exercise 4: flags2's summary, every URL counted exactly once.
-pub fn tally(agent: &ureq::Agent, urls: &[String], workers: usize) -> Tally {
-    #[derive(Clone, Copy)]
-    enum Ended {
-        Ok,
-        NotFound,
-        Error,
-    }
-    let ended = map_in_order(urls, workers, |url| {
-        match agent
-            .get(url)
-            .call()
-            .and_then(|mut r| r.body_mut().read_to_vec())
-        {
-            Ok(_) => Ended::Ok,
-            Err(ureq::Error::StatusCode(404)) => Ended::NotFound,
-            Err(_) => Ended::Error,
-        }
-    });
-    let mut tally = Tally::default();
-    for e in ended {
-        match e {
-            Ended::Ok => tally.ok += 1,
-            Ended::NotFound => tally.not_found += 1,
-            Ended::Error => tally.errors += 1,
-        }
-    }
-    tally
-}
-
 /// A job for [`MiniPool`].
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// Exercise 3: a hand-made pool, finished.
+/// Exercises 3 and 4: a hand-made pool, finished.
 #[derive(Debug)]
 pub struct MiniPool {
     queue: Sender<Job>,
@@ -144,7 +106,7 @@ impl MiniPool {
         let _ = self.queue.send(Box::new(job));
     }
 
-    /// Exercise 3a: close the queue, drain it, join every worker.
+    /// Exercise 3: close the queue, drain it, join every worker.
     pub fn shutdown(self) {
         let MiniPool { queue, workers, .. } = self;
         drop(queue);
@@ -153,8 +115,46 @@ impl MiniPool {
         }
     }
 
-    /// Exercise 3b: drop every job still queued; how many there were.
+    /// Exercise 4: drop every job still queued; how many there were.
     pub fn cancel_pending(&self) -> usize {
         self.pending.try_iter().count()
     }
+}
+
+/// How the downloads of [`tally`] ended, counted like flags2's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ok: usize,
+    pub not_found: usize,
+    pub errors: usize,
+}
+
+/// Exercise 5: flags2's summary, every URL counted exactly once.
+pub fn tally(agent: &ureq::Agent, urls: &[String], workers: usize) -> Tally {
+    #[derive(Clone, Copy)]
+    enum Ended {
+        Ok,
+        NotFound,
+        Error,
+    }
+    let ended = map_in_order(urls, workers, |url| {
+        match agent
+            .get(url)
+            .call()
+            .and_then(|mut r| r.body_mut().read_to_vec())
+        {
+            Ok(_) => Ended::Ok,
+            Err(ureq::Error::StatusCode(404)) => Ended::NotFound,
+            Err(_) => Ended::Error,
+        }
+    });
+    let mut tally = Tally::default();
+    for e in ended {
+        match e {
+            Ended::Ok => tally.ok += 1,
+            Ended::NotFound => tally.not_found += 1,
+            Ended::Error => tally.errors += 1,
+        }
+    }
+    tally
 }

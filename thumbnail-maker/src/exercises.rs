@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! cargo test -p thumbnail-maker --features exercises --test exercises
+//! cargo workshop                         # how many are solved, and which is next
+//! cargo workshop hint thumbnail-maker 1  # the near-answer, when the nudge below is not enough
 //! ```
 //!
 //! Every test fails until you solve its exercise. The answers are in `solutions.rs`; try first.
@@ -13,16 +15,13 @@
 /// `fetch` does one download; call it from the threads. `cap` is at least 1. The test checks on
 /// the fake server that exactly `cap` downloads were in flight at once, never more.
 ///
-/// Hints: `std::thread::scope` lets the threads borrow `urls` and `fetch`. A semaphore is a
-/// `Mutex<usize>` of free slots plus a `Condvar`: wait with `condvar.wait_while(guard, |free|
-/// *free == 0)`, take a slot, and give it back (then `notify_one`) when the download is over,
-/// best from the `Drop` of a guard so an early return cannot leak it. Another way: a
-/// `crossbeam_channel::bounded(cap)` channel whose slots are the permits.
+/// Nudge: std has no semaphore, but a `Mutex` and a `Condvar` make one (or a bounded channel
+/// whose slots are the permits).
 pub fn download_capped<F>(urls: &[String], cap: usize, fetch: F) -> Vec<Result<Vec<u8>, String>>
 where
     F: Fn(&str) -> Result<Vec<u8>, String> + Sync,
 {
-    todo!()
+    todo!("exercise 1: a thread per URL, at most `cap` downloading")
 }
 
 /// Exercise 2: connect two pipeline stages with a bounded channel, and close it correctly.
@@ -33,10 +32,7 @@ where
 /// gets every result made before the failure, and the error is returned. The function must
 /// return in every case, and the producer may never run more than `capacity` items ahead.
 ///
-/// Hints: `crossbeam_channel::bounded(capacity)` (or `std::sync::mpsc::sync_channel`). The
-/// receiving loop `for item in rx` ends when the channel closes, which happens when the last
-/// sender is dropped: move the sender into the producer so it is dropped when the producer
-/// returns. The producer can return its `Result<(), E>`, and `join()` gives it back.
+/// Nudge: the receiving loop ends only when the channel closes; who holds the sender?
 pub fn two_stages<T, U, E>(
     items: Vec<T>,
     capacity: usize,
@@ -48,7 +44,7 @@ where
     U: Send,
     E: Send,
 {
-    todo!()
+    todo!("exercise 2: a producer thread and a bounded channel")
 }
 
 /// Exercise 3: make the resize step parallel with rayon: call `resize` on every image on
@@ -57,12 +53,11 @@ where
 /// In the program `resize` is `|jpeg| thumbs::make(jpeg, &widths)`; the test also passes one
 /// that only finishes when two calls run at the same time.
 ///
-/// Hints: `use rayon::prelude::*;` then `images.par_iter().map(..).collect()`: an indexed
-/// parallel iterator collects into a `Vec` in the original order.
+/// Nudge: rayon turns an iterator into a parallel one with one word.
 pub fn resize_all<R, F>(images: &[Vec<u8>], resize: F) -> Vec<R>
 where
     R: Send,
     F: Fn(&[u8]) -> R + Sync,
 {
-    todo!()
+    todo!("exercise 3: resize on rayon's pool, in order")
 }

@@ -60,8 +60,9 @@
 //! Run: `cargo run -p async-io -- runtimes` (`--count N` downloads, at most what the open-file
 //! limit allows; `--latency-ms MS`)
 //!
-//! Look for: both download rows taking about one latency with every download in flight at once,
-//! the current_thread one on 1 thread; the CPU tasks taking the whole batch's time on
+//! Look for: all or nearly all downloads in flight at once on both runtimes (the tests prove
+//! "all" with the server's rendezvous), the current_thread ones on 1 thread, both taking about one latency in a release build (a debug build adds the time of its
+//! unoptimised HTTP stack); the CPU tasks taking the whole batch's time on
 //! current_thread, about `cores` times less on the multi-thread runtime, with the ticker's longest
 //! gap as long as a job or more in both; `spawn_blocking` as fast, its ticker keeping its beat.
 

@@ -52,6 +52,27 @@ fn threads_on_one_core_have_every_download_in_flight_at_once() {
     assert_eq!((stats.requests, stats.max_in_flight), (8, 8));
 }
 
+#[test]
+fn every_thread_on_one_core_is_allowed_that_core_only() {
+    let core = one_core();
+    if cfg!(target_os = "linux") {
+        assert!(core.is_some(), "Linux can confine a thread to a core");
+    }
+    let Some(core) = core else { return };
+    // Each thread reads its own affinity mask after confining itself; this thread keeps its own.
+    let masks = on_threads(4, Some(core), |_| core_affinity::get_core_ids()).unwrap();
+    for mask in masks {
+        let ids: Vec<usize> = mask.unwrap().iter().map(|c| c.id).collect();
+        assert_eq!(ids, [core.id]);
+    }
+    let free = on_threads(1, None, |_| core_affinity::get_core_ids()).unwrap();
+    assert_eq!(
+        free[0],
+        core_affinity::get_core_ids(),
+        "a free thread was confined"
+    );
+}
+
 /// The demo's JSON rows, from a run of the binary in a process of its own, so that no other
 /// test's CPU time is counted in its cores-used column.
 fn demo_rows(extra_args: &[&str]) -> Vec<Value> {

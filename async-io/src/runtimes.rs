@@ -61,10 +61,11 @@
 //! limit allows; `--latency-ms MS`)
 //!
 //! Look for: all or nearly all downloads in flight at once on both runtimes (the tests prove
-//! "all" with the server's rendezvous), the current_thread ones on 1 thread, both taking about one latency in a release build (a debug build adds the time of its
-//! unoptimised HTTP stack); the CPU tasks taking the whole batch's time on
-//! current_thread, about `cores` times less on the multi-thread runtime, with the ticker's longest
-//! gap as long as a job or more in both; `spawn_blocking` as fast, its ticker keeping its beat.
+//! "all" with the server's rendezvous), on 1 thread for current_thread, both taking about one
+//! latency in a release build (a debug build adds the time of its unoptimised HTTP stack); the
+//! CPU tasks taking the whole batch's time on current_thread, about `cores` times less on the
+//! multi-thread runtime, with the ticker's longest gap as long as a job or more in both;
+//! `spawn_blocking` as fast, its ticker keeping its beat.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -261,6 +262,15 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
             anyhow::Ok((ends, watch.elapsed()))
         })?;
         let ok = ends.iter().filter(|(got, _)| got.is_ok()).count() as u64;
+        // Without --error-rate every download must succeed: say why the first one did not.
+        if args.error_rate.unwrap_or(0.0) == 0.0
+            && let Some((Err(e), _)) = ends.iter().find(|(got, _)| got.is_err())
+        {
+            anyhow::bail!(
+                "{name}: {} of {n} downloads failed, the first: {e:#}",
+                n as u64 - ok
+            );
+        }
         let threads = distinct(ends.iter().map(|(_, id)| *id));
         let outcomes = Outcomes {
             ok,

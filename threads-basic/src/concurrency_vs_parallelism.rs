@@ -69,7 +69,7 @@ pub fn on_threads<T: Send>(
 }
 
 /// The first core this process may run on, if a thread can be confined to it here (Linux and
-/// Windows can; macOS takes it as a hint, which the cores-used column checks; elsewhere `None`).
+/// Windows can; macOS takes it as a hint at most, Apple silicon not at all; elsewhere `None`).
 /// The check runs on a throwaway thread, so the caller keeps every core.
 pub fn one_core() -> Option<CoreId> {
     let core = *core_affinity::get_core_ids()?.first()?;
@@ -129,7 +129,10 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         .map(|cc| server.flag_url(cc))
         .collect();
     let download = |i: usize| -> anyhow::Result<usize> {
-        let mut answer = agent.get(&urls[i]).call().context(urls[i].clone())?;
+        let mut answer = agent
+            .get(&urls[i])
+            .call()
+            .with_context(|| format!("GET {}", urls[i]))?;
         Ok(answer.body_mut().read_to_vec()?.len())
     };
     let compute = |i: usize| count_primes(FIRST + i as u64 * per_job, per_job);

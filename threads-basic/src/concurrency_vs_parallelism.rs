@@ -233,18 +233,26 @@ fn reading(io: &[Row], cpu: &[Row], latency: Duration) -> String {
     let Some(serial) = cpu.first() else {
         return lines.join("\n");
     };
-    for (part, why) in [
-        ("one core", "one core computes one thing at a time"),
-        ("all cores", "parallelism"),
-    ] {
-        if let Some(r) = find(cpu, part) {
-            lines.push(format!(
-                "  {}: {:.1}x as fast as one after another, {} cores used: {why}",
-                r.variant,
-                ratio(serial, &r),
-                on(&r)
-            ));
-        }
+    if let Some(r) = find(cpu, "one core") {
+        lines.push(format!(
+            "  {}: {:.1}x the speed of one after another, {} cores used: one core computes one \
+             thing at a time, however many threads share it",
+            r.variant,
+            ratio(serial, &r),
+            on(&r)
+        ));
+    }
+    if let Some(r) = find(cpu, "all cores") {
+        let speedup = ratio(serial, &r);
+        let why = match used(&r).map_or(speedup > 1.2, |c| c > 1.2) {
+            true => "parallelism",
+            false => "no parallelism now: the other cores were busy with other programs",
+        };
+        lines.push(format!(
+            "  {}: {speedup:.1}x the speed of one after another, {} cores used: {why}",
+            r.variant,
+            on(&r)
+        ));
     }
     if used(serial).is_some_and(|c| c < 0.8) {
         lines.push(format!(

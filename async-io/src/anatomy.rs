@@ -12,6 +12,10 @@
 //! a crash). Awaiting the handles in order is `gather`; a `JoinSet` and `join_next` is
 //! `as_completed`.
 //!
+//! Which runtime: `#[tokio::main]` builds the multi-thread one, a worker thread per core, where
+//! asyncio has one thread; the demo prints which one it runs on, and the `runtimes` demo
+//! compares the two.
+//!
 //! Run: `cargo run -p async-io -- anatomy`
 //!
 //! Look for: "job A started" printed only after the first `.await`; one-by-one awaits taking the
@@ -24,6 +28,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use common::{CommonArgs, Row, Stopwatch, Table, say};
+use tokio::runtime::RuntimeFlavor;
 use tokio::task::JoinSet;
 
 /// Counts jobs running at the same moment and remembers the peak.
@@ -89,6 +94,17 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         ("E", ms(50)),
     ];
     let names: Vec<_> = jobs.iter().map(|(n, _)| *n).collect();
+    let runtime = tokio::runtime::Handle::current();
+    let flavor = match runtime.runtime_flavor() {
+        RuntimeFlavor::CurrentThread => "current_thread",
+        RuntimeFlavor::MultiThread => "multi_thread",
+        _ => "another",
+    };
+    say!(
+        "  running on tokio's {flavor} runtime, {} worker thread(s), as #[tokio::main] builds it \
+         (asyncio has one thread; the runtimes demo compares the two)",
+        runtime.metrics().num_workers()
+    );
     let mut table = Table::new("anatomy", args);
 
     // A future is lazy: creating it runs nothing; awaiting it runs it.

@@ -65,3 +65,19 @@ pub async fn fetch_with_timeout(
 ) -> Tally {
     todo!("exercise 4: a timeout on each request, and a tally")
 }
+
+/// Exercise 5: run the CPU-bound `job` and return its result, without stopping the runtime's
+/// other tasks. The test calls this on a current_thread runtime (one thread, like asyncio's
+/// event loop) with a ticker task beside it, and checks that the ticker kept ticking while the
+/// job ran.
+///
+/// Hint: a task gives its thread back only at an `.await`, and `job` has none: wherever it runs
+/// on the runtime, `tokio::spawn` included, it holds the one thread until it is done. Python's
+/// answer is `await loop.run_in_executor(None, job)`.
+pub async fn off_the_runtime<T, F>(job: F) -> T
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    todo!("exercise 5: run the CPU job off the runtime's thread")
+}

@@ -8,6 +8,7 @@ pub mod blocking;
 pub mod c10k;
 pub mod flags;
 pub mod producer_consumer;
+pub mod runtimes;
 pub mod semaphore;
 pub mod server_stats;
 pub mod shutdown;

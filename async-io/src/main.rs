@@ -6,7 +6,9 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use async_io::{anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts};
+use async_io::{
+    anatomy, blocking, c10k, flags, producer_consumer, runtimes, semaphore, shutdown, timeouts,
+};
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
 
@@ -47,6 +49,8 @@ enum Demo {
     Timeouts,
     /// Blocking inside async stalls the other tasks; spawn_blocking fixes it
     Blocking,
+    /// current_thread (asyncio's one thread) vs multi_thread: downloads, CPU tasks, spawn_blocking
+    Runtimes,
     /// 10,000 concurrent requests: tasks vs one thread per request, memory measured
     C10k,
     /// A service that finishes in-flight work on Ctrl-C and aborts it on a second Ctrl-C
@@ -79,6 +83,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Demo::ProducerConsumer => producer_consumer::run(args),
         Demo::Timeouts => timeouts::run(args),
         Demo::Blocking => blocking::run(args),
+        Demo::Runtimes => runtimes::run(args),
         Demo::C10k => c10k::run(args, &exe()?, cli.tasks, in_tour),
         Demo::Shutdown => shutdown::run(args, &exe()?),
         Demo::ServeChild => c10k::serve_child(),

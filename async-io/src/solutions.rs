@@ -104,3 +104,17 @@ pub async fn fetch_with_timeout(
     }
     tally
 }
+
+/// Exercise 5: `spawn_blocking` runs the job on tokio's blocking pool, and this task awaits it
+/// there, giving the runtime's thread back to the ticker meanwhile.
+pub async fn off_the_runtime<T, F>(job: F) -> T
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::task::spawn_blocking(job).await {
+        Ok(value) => value,
+        // The job panicked: raise its panic here, as calling it directly would have.
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}

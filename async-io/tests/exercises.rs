@@ -172,3 +172,80 @@ fn exercise_4_fetch_with_timeout_counts_each_way_a_request_ends() {
         })
     });
 }
+
+/// A CPU-bound job for exercise 5: it tests numbers for primality until it has seen the ticker
+/// tick `wanted` times, or for at most 5 s, and returns how many ticks it saw while it ran.
+/// It never sleeps or awaits: only another thread can make the ticker tick meanwhile.
+fn cpu_job_watching(
+    ticks: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    wanted: u64,
+) -> impl FnOnce() -> u64 + Send + 'static {
+    use std::sync::atomic::Ordering::SeqCst;
+    move || {
+        let (start, give_up) = (
+            ticks.load(SeqCst),
+            std::time::Instant::now() + Duration::from_secs(5),
+        );
+        let mut n = 1_000_000_000u64;
+        while ticks.load(SeqCst) < start + wanted && std::time::Instant::now() < give_up {
+            std::hint::black_box(common::work::is_prime(n));
+            n += 1;
+        }
+        ticks.load(SeqCst) - start
+    }
+}
+
+#[test]
+fn exercise_5_the_ticker_keeps_its_beat_during_a_cpu_job() {
+    common::guard::exercise(
+        5,
+        "does the CPU job still run on the runtime's only thread (tokio::spawn puts it there too)?",
+        || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                use std::sync::Arc;
+                use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+                let ticks = Arc::new(AtomicU64::new(0));
+                let ticker = tokio::spawn({
+                    let ticks = Arc::clone(&ticks);
+                    async move {
+                        let mut interval = tokio::time::interval(Duration::from_millis(5));
+                        loop {
+                            interval.tick().await;
+                            ticks.fetch_add(1, SeqCst);
+                        }
+                    }
+                });
+                tokio::task::yield_now().await; // the ticker starts
+                let seen =
+                    async_io::workshop::off_the_runtime(cpu_job_watching(Arc::clone(&ticks), 10))
+                        .await;
+                ticker.abort();
+                assert!(
+                    seen >= 10,
+                    "the ticker ticked {seen} times while the CPU job ran: the job held the \
+                     runtime's thread"
+                );
+            });
+        },
+    );
+}
+
+#[test]
+fn exercise_5_returns_the_jobs_result() {
+    common::guard::exercise(5, "is the job's result awaited and returned?", || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let primes = runtime.block_on(async_io::workshop::off_the_runtime(|| {
+            (0..10_000u64)
+                .filter(|&n| common::work::is_prime(n))
+                .count()
+        }));
+        assert_eq!(primes, 1_229);
+    });
+}

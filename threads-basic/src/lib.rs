@@ -3,6 +3,7 @@
 //! Each module is one demo (`cargo run -p threads-basic -- <demo>`); `exercises` is the
 //! attendee's file and `solutions` its answers. Tests reach both through [`workshop`].
 
+pub mod concurrency_vs_parallelism;
 pub mod cpu;
 pub mod daemon;
 pub mod join_all;

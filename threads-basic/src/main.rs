@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
-use threads_basic::{cpu, daemon, join_all, names, scoped, spawn, spinner, worker};
+use threads_basic::{
+    concurrency_vs_parallelism, cpu, daemon, join_all, names, scoped, spawn, spinner, worker,
+};
 
 /// Creating and running threads: Python's `threading` basics, in Rust.
 #[derive(Debug, Parser)]
@@ -23,6 +25,8 @@ struct Cli {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Demo {
+    /// Concurrency vs parallelism: the same jobs, I/O- or CPU-bound, on one core and on all
+    ConcurrencyVsParallelism,
     /// Spawn with arguments, join, get a value back; a panicking thread
     Spawn,
     /// Thread names and thread::Builder
@@ -54,6 +58,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
     common::cli::tour(cli.demo, |demo| {
         match demo {
+            Demo::ConcurrencyVsParallelism => concurrency_vs_parallelism::run(args)?,
             Demo::Spawn => spawn::run(args)?,
             Demo::Names => names::run(args)?,
             Demo::Worker => worker::run(args)?,

@@ -47,6 +47,14 @@ pub struct CommonArgs {
     /// Fraction of requests the fake server answers with 503, from 0 to 1
     #[arg(long, global = true, value_name = "RATE", value_parser = fraction)]
     pub error_rate: Option<f64>,
+
+    /// Draw a timeline of each row's spans under the table (on by default where the shape of the run is the lesson)
+    #[arg(long, global = true)]
+    pub timeline: bool,
+
+    /// Write every row's spans to FILE in Chrome's trace event format (open it at ui.perfetto.dev)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub trace: Option<std::path::PathBuf>,
 }
 
 impl CommonArgs {

@@ -137,7 +137,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         server.url()
     );
 
-    let mut table = Table::new("flags", args);
+    let mut table = Table::new("flags", args).timeline();
     let mut all = Vec::new();
     let variants = [
         "one await after another",
@@ -162,7 +162,8 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
             row = row.workers(workers);
         }
         let rtt = wall.as_secs_f64() / latency.as_secs_f64().max(1e-3);
-        table.push(row.outcomes(tally(&results)).extra("x latency", rtt));
+        let row = row.outcomes(tally(&results)).spans(server.spans()?);
+        table.push(row.extra("x latency", rtt));
         all.push((results, peak, wall));
     }
     table.print();

@@ -81,7 +81,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
         latency.as_millis()
     );
 
-    let mut table = Table::new("semaphore", args);
+    let mut table = Table::new("semaphore", args).timeline();
     let mut peaks = Vec::new();
     for &cap in &caps {
         server.reset_stats()?;
@@ -89,6 +89,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
         let results = download_capped(&client, &urls, cap).await?;
         let wall = watch.elapsed();
         let peak = server.stats()?.max_in_flight;
+        let spans = server.spans()?; // the server's view: waves of `cap` requests
         let ok = results.iter().filter(|&&ok| ok).count() as u64;
         let outcomes = Outcomes {
             ok,
@@ -104,6 +105,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
         table.push(
             row.max_in_flight(peak)
                 .outcomes(outcomes)
+                .spans(spans)
                 .extra("peak == cap", matches),
         );
         peaks.push((cap, peak));

@@ -31,6 +31,10 @@ use crate::timing::fmt_duration;
 /// The most lanes drawn for one row; the rest are counted in one line.
 pub const MAX_LANES: usize = 12;
 
+/// Drawn where a span starts right after the previous one in its lane, so back-to-back spans
+/// read as separate blocks (a staircase, waves) rather than one.
+const SEAM: char = '▏';
+
 /// The lanes of one row: their names, and the lane of each span (an index into `names`),
 /// numbered in order of their first span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,9 +173,9 @@ pub fn render(title: &str, spans: &[Span], total: Duration, width: usize, color:
         .iter()
         .take(MAX_LANES)
         .map(|n| n.chars().count())
-        .chain([9]) // "in flight"
+        .chain([11]) // "download 12": rows of one table line up
         .max()
-        .unwrap_or(9);
+        .unwrap_or(11);
     // "    label │cells│ peak 999": the last column holds a lane's count of spans, or the peak.
     let tail_w = format!("peak {}", spans.len()).len();
     let cells = width.saturating_sub(4 + label_w + 4 + tail_w).max(10);
@@ -186,13 +190,21 @@ pub fn render(title: &str, spans: &[Span], total: Duration, width: usize, color:
     let drawn = lanes.names.len().min(MAX_LANES);
     let mut cover = vec![vec![[0f64; Kind::ALL.len()]; cells]; drawn];
     let mut count = vec![0usize; lanes.names.len()];
+    // Where a span follows another in its lane without a gap, its first cell shows the seam.
+    let mut seams = vec![vec![false; cells]; drawn];
+    let mut last_cell = vec![None::<usize>; drawn];
     for (s, &lane) in spans.iter().zip(&lanes.of_span) {
         count[lane] += 1;
         if lane >= drawn {
             continue;
         }
         let (a, b) = (s.start.as_secs_f64(), s.end.as_secs_f64());
-        for c in cell_range(s) {
+        let range = cell_range(s);
+        if last_cell[lane].is_some_and(|last| last + 1 >= range.start) && range.len() >= 3 {
+            seams[lane][range.start] = true;
+        }
+        last_cell[lane] = Some(last_cell[lane].map_or(range.end - 1, |c| c.max(range.end - 1)));
+        for c in range {
             let (c0, c1) = (c as f64 * dt, (c + 1) as f64 * dt);
             let overlap = (b.min(c1) - a.max(c0)).max(dt * 1e-3); // a short span still shows
             cover[lane][c][s.kind_index()] += overlap;
@@ -205,7 +217,7 @@ pub fn render(title: &str, spans: &[Span], total: Duration, width: usize, color:
     for (lane, row) in cover.iter().enumerate() {
         let mut line = String::new();
         let mut run: (Option<Kind>, String) = (None, String::new());
-        for cell in row {
+        for (c, cell) in row.iter().enumerate() {
             let kind = Kind::ALL
                 .iter()
                 .zip(cell)
@@ -216,7 +228,12 @@ pub fn render(title: &str, spans: &[Span], total: Duration, width: usize, color:
                 line.push_str(&paint(run.0, &run.1));
                 run = (kind, String::new());
             }
-            run.1.push(kind.map_or(' ', Kind::glyph));
+            let glyph = match kind {
+                Some(_) if seams[lane][c] => SEAM,
+                Some(k) => k.glyph(),
+                None => ' ',
+            };
+            run.1.push(glyph);
         }
         line.push_str(&paint(run.0, &run.1));
         out.push_str(&format!(
@@ -295,7 +312,7 @@ pub fn legend<'a>(spans: impl IntoIterator<Item = &'a Span>, color: bool) -> Str
         })
         .collect();
     format!(
-        "  timeline: {}; one line per lane, time left to right, then how many ran at once\n",
+        "  timeline: {}  {SEAM} the next one starts; a line per lane, time left to right, then how many ran at once\n",
         keys.join("  ")
     )
 }

@@ -52,7 +52,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     // Untimed: open the connections the widest pool will use, as in the `flags` demo.
     download_map(&agent, &server, &codes, widest)?;
 
-    let mut table = Table::new("sweep", args);
+    let mut table = Table::new("sweep", args).timeline();
     let mut peaks = Vec::new();
     for workers in SIZES {
         let (downloads, wall, peak) = measure(&agent, &server, &codes, workers)?;
@@ -61,7 +61,8 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         table.push(
             row(label, &downloads, wall, latency)
                 .workers(threads)
-                .max_in_flight(peak),
+                .max_in_flight(peak)
+                .spans(server.spans()?), // waves of `threads` requests
         );
         peaks.push((threads, peak));
     }

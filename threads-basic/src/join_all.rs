@@ -88,13 +88,14 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         .collect();
 
     // The same downloads three ways, each measured by the clock and by the server's peak.
-    let mut table = Table::new("join-all", args);
+    let mut table = Table::new("join-all", args).timeline();
     let mut measure = |label: &str, threads: Option<usize>, variant: &dyn Fn() -> Downloads| {
         server.reset_stats()?;
         let (sizes, wall) = timed(variant);
         let sizes = sizes?;
         let peak = server.stats()?.max_in_flight;
-        let mut row = Row::new(label, count, wall).max_in_flight(peak);
+        let spans = server.spans()?; // the server's view of the downloads
+        let mut row = Row::new(label, count, wall).max_in_flight(peak).spans(spans);
         row.workers = threads;
         table.push(row.extra("bytes", sizes.iter().sum::<usize>() as u64));
         anyhow::Ok((sizes, peak))

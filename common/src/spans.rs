@@ -103,8 +103,10 @@ pub enum Lane {
     Slot,
     /// A thread (see [`this_thread`]).
     Thread(u32),
-    /// A numbered worker, such as a pool's process slot.
+    /// A numbered worker of a pool.
     Worker(u32),
+    /// A child process, by pid: its work as the parent sees it (job sent, answer received).
+    Process(u32),
 }
 
 /// One piece of work during a row: its times are relative to the row's start.

@@ -50,6 +50,7 @@ pub fn assign_lanes(spans: &[Span]) -> Lanes {
     enum Key {
         Thread(u32),
         Worker(u32),
+        Process(u32),
         Slot(Kind, usize),
     }
     let mut order: Vec<usize> = (0..spans.len()).collect();
@@ -67,6 +68,7 @@ pub fn assign_lanes(spans: &[Span]) -> Lanes {
         let key = match s.lane {
             Lane::Thread(n) => Key::Thread(n),
             Lane::Worker(n) => Key::Worker(n),
+            Lane::Process(pid) => Key::Process(pid),
             Lane::Slot => {
                 let busy = busy.entry(s.kind).or_default();
                 let free = free.entry(s.kind).or_default();
@@ -106,6 +108,7 @@ pub fn assign_lanes(spans: &[Span]) -> Lanes {
                 format!("thread {threads}")
             }
             Key::Worker(n) => format!("worker {}", n + 1),
+            Key::Process(pid) => format!("pid {pid}"),
             Key::Slot(kind, _) => {
                 let n = kinds_seen.entry(*kind).or_insert(0);
                 *n += 1;

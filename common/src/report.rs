@@ -93,6 +93,9 @@ pub struct Row {
     pub extra: Map<String, Value>,
     /// Who ran what, when, relative to the row's start (empty when the demo records none).
     pub spans: Vec<Span>,
+    /// False when this row did less or other work than the first (it cancelled, it stopped
+    /// early): it shows no speedup.
+    pub same_work: bool,
 }
 
 impl Row {
@@ -108,6 +111,7 @@ impl Row {
             outcomes: Outcomes::all_ok(items),
             extra: Map::new(),
             spans: Vec::new(),
+            same_work: true,
         }
     }
 
@@ -129,6 +133,13 @@ impl Row {
     /// Adds a demo-specific column, e.g. `.extra("frames", 12)`.
     pub fn extra(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// This row did not do the first row's work (it returned at the first result, cancelled
+    /// what was queued): no speedup is shown for it, since one would compare different things.
+    pub fn other_work(mut self) -> Self {
+        self.same_work = false;
         self
     }
 
@@ -300,7 +311,7 @@ impl Table {
                 "workers": row.workers,
                 "items": row.items,
                 "wall_s": row.wall.as_secs_f64(),
-                "speedup": self.same_work.then(|| self.speedup(row)),
+                "speedup": (self.same_work && row.same_work).then(|| self.speedup(row)),
                 "items_per_s": row.items_per_s(),
                 "max_in_flight": row.max_in_flight,
                 "ok": o.ok,
@@ -379,7 +390,11 @@ impl Table {
                     row.variant.clone(),
                     opt(row.workers),
                     fmt_duration(row.wall),
-                    format!("{:.1}x", self.speedup(row)),
+                    if row.same_work {
+                        format!("{:.1}x", self.speedup(row))
+                    } else {
+                        "-".to_string()
+                    },
                     fmt_rate(row.items_per_s()),
                     opt(row.max_in_flight),
                     outcomes.join("/"),
@@ -406,7 +421,7 @@ impl Table {
         // The bar: on wall time for variants of the same work, on the chosen column if any.
         let measure = |row: &Row| -> Option<f64> {
             match &self.bar_on {
-                Some(column) => row.extra.get(column).and_then(Value::as_f64),
+                Some(column) => row.extra.get(column).and_then(Value::as_f64).map(f64::abs),
                 None if self.same_work => Some(row.wall.as_secs_f64()),
                 None => None,
             }
@@ -435,9 +450,11 @@ impl Table {
         out.push('\n');
         for (row, line) in self.rows.iter().zip(&cells) {
             out.push_str(&fmt_line(line));
-            if let Some(value) = measure(row) {
-                out.push_str("   ");
-                out.push_str(&bar(value, longest, 24));
+            if let Some(bar) = measure(row).map(|v| bar(v, longest, 24)) {
+                if !bar.is_empty() {
+                    out.push_str("   ");
+                    out.push_str(&bar);
+                }
             }
             out.push('\n');
         }
@@ -489,9 +506,13 @@ fn fmt_value(v: &Value) -> String {
     }
 }
 
-/// A bar of block characters, `width` cells for the longest value, eighths for the rest.
+/// A bar of block characters, `width` cells for the longest value, eighths for the rest;
+/// nothing for zero.
 fn bar(value: f64, longest: f64, width: usize) -> String {
     const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    if value <= 0.0 {
+        return String::new();
+    }
     let fraction = value / longest.max(1e-9);
     let eighths = ((fraction * width as f64 * 8.0).round() as usize).max(1);
     let mut s = "█".repeat(eighths / 8);
@@ -609,6 +630,18 @@ mod tests {
         assert!(!lines[2].contains('█'), "no value, no bar: {text}");
         assert!(lines[3].ends_with(&"█".repeat(24)), "{text}");
         assert!(lines[4].ends_with("█▎"), "{text}");
+    }
+
+    #[test]
+    fn a_row_that_did_other_work_shows_no_speedup() {
+        let mut t = table();
+        t.push(Row::new("select_all", 20, Duration::from_millis(10)).other_work());
+        let text = t.render();
+        let last = text.lines().nth(4).unwrap();
+        assert!(last.starts_with("select_all") && !last.contains("200.0x"), "{text}");
+        let json = t.to_json_lines();
+        assert!(json.lines().nth(2).unwrap().contains(r#""speedup":null"#));
+        assert!(json.lines().nth(1).unwrap().contains(r#""speedup":8.0"#));
     }
 
     #[test]

@@ -59,8 +59,19 @@ pub struct CommonArgs {
 
 impl CommonArgs {
     /// Call once after parsing: under `--json`, narration ([`say!`](crate::say)) goes to stderr.
+    /// A `--trace FILE` that cannot be written is refused here, with a one-line error and exit
+    /// status 2, before any demo runs.
     pub fn init(&self) {
         JSON_MODE.store(self.json, Ordering::Relaxed);
+        let empty = r#"{"traceEvents": []}"#;
+        if let Some((path, Err(e))) = (self.trace.as_ref()).map(|p| (p, std::fs::write(p, empty))) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write the trace file {}: {e}",
+                path.display()
+            );
+            std::process::exit(2);
+        }
     }
 
     /// `--count`, or the demo's default (`quick` under `--quick`).

@@ -253,10 +253,8 @@ impl Table {
             text
         };
         let _ = std::io::stdout().write_all(text.as_bytes());
-        if let Some(path) = &self.trace {
-            if let Err(e) = self.append_trace(path) {
-                let _ = writeln!(std::io::stderr(), "warning: {e:#}");
-            }
+        if let Some(Err(e)) = self.trace.as_ref().map(|path| self.append_trace(path)) {
+            let _ = writeln!(std::io::stderr(), "warning: {e:#}");
         }
     }
 
@@ -450,11 +448,10 @@ impl Table {
         out.push('\n');
         for (row, line) in self.rows.iter().zip(&cells) {
             out.push_str(&fmt_line(line));
-            if let Some(bar) = measure(row).map(|v| bar(v, longest, 24)) {
-                if !bar.is_empty() {
-                    out.push_str("   ");
-                    out.push_str(&bar);
-                }
+            let bar = measure(row).map_or_else(String::new, |v| bar(v, longest, 24));
+            if !bar.is_empty() {
+                out.push_str("   ");
+                out.push_str(&bar);
             }
             out.push('\n');
         }
@@ -622,7 +619,10 @@ mod tests {
         assert!(!text.contains("speedup") && !text.contains('█'), "{text}");
         assert!(!text.lines().any(|l| l.contains("20.0x")), "{text}");
         let json = different.to_json_lines();
-        assert!(json.lines().all(|l| l.contains(r#""speedup":null"#)), "{json}");
+        assert!(
+            json.lines().all(|l| l.contains(r#""speedup":null"#)),
+            "{json}"
+        );
 
         let text = lesson.render();
         let lines: Vec<&str> = text.lines().collect();
@@ -638,7 +638,10 @@ mod tests {
         t.push(Row::new("select_all", 20, Duration::from_millis(10)).other_work());
         let text = t.render();
         let last = text.lines().nth(4).unwrap();
-        assert!(last.starts_with("select_all") && !last.contains("200.0x"), "{text}");
+        assert!(
+            last.starts_with("select_all") && !last.contains("200.0x"),
+            "{text}"
+        );
         let json = t.to_json_lines();
         assert!(json.lines().nth(2).unwrap().contains(r#""speedup":null"#));
         assert!(json.lines().nth(1).unwrap().contains(r#""speedup":8.0"#));

@@ -95,7 +95,9 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         let sizes = sizes?;
         let peak = server.stats()?.max_in_flight;
         let spans = server.spans()?; // the server's view of the downloads
-        let mut row = Row::new(label, count, wall).max_in_flight(peak).spans(spans);
+        let mut row = Row::new(label, count, wall)
+            .max_in_flight(peak)
+            .spans(spans);
         row.workers = threads;
         table.push(row.extra("bytes", sizes.iter().sum::<usize>() as u64));
         anyhow::Ok((sizes, peak))

@@ -78,7 +78,10 @@ fn join_in_loop_downloads_one_at_a_time() {
     // The timeline's view: a staircase, each download starting after the previous one ended.
     let spans = server.trace().spans();
     assert_eq!(spans.len(), 8);
-    assert!(spans.windows(2).all(|w| w[1].start >= w[0].end), "{spans:?}");
+    assert!(
+        spans.windows(2).all(|w| w[1].start >= w[0].end),
+        "{spans:?}"
+    );
     assert_eq!(common::timeline::assign_lanes(&spans).names, ["download 1"]);
 }
 

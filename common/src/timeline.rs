@@ -315,7 +315,7 @@ pub fn legend<'a>(spans: impl IntoIterator<Item = &'a Span>, color: bool) -> Str
         })
         .collect();
     format!(
-        "  timeline: {}  {SEAM} the next one starts; a line per lane, time left to right, then how many ran at once\n",
+        "  timeline: {}  {SEAM} next one starts; each row on its own time scale\n",
         keys.join("  ")
     )
 }

@@ -14,7 +14,9 @@
 //!
 //! Look for: the sequential row taking count x latency with 1 request in flight; the concurrent
 //! row taking about one latency with every request in flight at once (the line under the table
-//! compares it with one round trip); the same outcomes in every row.
+//! compares it with one round trip); the same outcomes in every row. The timeline under the
+//! table is the server's view of each request: one lane for the sequential row, one block of
+//! lanes for the concurrent one.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

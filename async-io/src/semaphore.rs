@@ -11,7 +11,8 @@
 //! Run: `cargo run -p async-io -- semaphore --concurrency 5` (without `--concurrency`, a sweep)
 //!
 //! Look for: the server's peak in flight equal to the cap in every row, and the wall time
-//! falling as count / cap x latency.
+//! falling as count / cap x latency. The timeline under the table draws the waves: as many lanes
+//! as the cap, each running its downloads back to back.
 
 use std::sync::Arc;
 use std::time::Duration;

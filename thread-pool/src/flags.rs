@@ -14,7 +14,8 @@
 //! Look for: the pool rows at about one round trip (`round trips` column) against N round trips
 //! for sequential (all measured after one untimed round that opens the keep-alive connections);
 //! map style listing the codes in input order and as-completed in the order they arrived; the
-//! server's peak in flight equal to the number of workers.
+//! server's peak in flight equal to the number of workers. The timeline under the table shows
+//! the server's view: the downloads back to back on one lane, then side by side on one lane each.
 
 use std::thread;
 use std::time::Duration;

@@ -11,7 +11,9 @@
 //! Run: `cargo run -p thread-pool -- sweep --count 20 --latency-ms 100`
 //!
 //! Look for: wall time falling as W doubles, about N/W round trips rounded up (20 flags on 8
-//! threads take 3), until W reaches N; after that it stops falling. The server's peak in flight is min(W, N) on every row.
+//! threads take 3), until W reaches N; after that it stops falling. The server's peak in flight
+//! is min(W, N) on every row, and the timeline under the table shows the waves: W lanes, each
+//! running its N/W downloads back to back.
 
 use std::time::Duration;
 

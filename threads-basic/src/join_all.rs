@@ -15,7 +15,7 @@
 //! server never seeing more than 1 request in flight, and the start-all row taking about one
 //! latency with all of them in flight at once. The timeline under the table draws the server's
 //! view: one lane of downloads back to back (a staircase folded onto one line) for the loop,
-//! one block on a lane per thread for start-all.
+//! one block, a lane per download, for start-all.
 
 use std::thread;
 use std::time::Duration;

@@ -633,6 +633,34 @@ mod tests {
     }
 
     #[test]
+    fn with_the_timeline_on_json_rows_carry_their_spans_and_the_text_draws_them() {
+        use crate::spans::{Kind, Lane};
+        let span = |start_ms, end_ms| Span {
+            lane: Lane::Slot,
+            kind: Kind::Download,
+            label: "GET",
+            id: start_ms,
+            start: Duration::from_millis(start_ms),
+            end: Duration::from_millis(end_ms),
+        };
+        let row = Row::new("two at once", 2, Duration::from_millis(12))
+            .spans(vec![span(0, 10), span(1, 12)]);
+        let mut plain = Table::new("demo", &CommonArgs::default());
+        plain.push(row.clone());
+        assert!(!plain.to_json_lines().contains("spans"));
+        let mut drawn = Table::new("demo", &CommonArgs::default()).timeline();
+        drawn.push(row);
+        let json: Value = serde_json::from_str(drawn.to_json_lines().trim()).unwrap();
+        let spans = json["spans"].as_array().unwrap();
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[1]["lane"], "download 2");
+        assert_eq!(spans[1]["end_us"], 12_000);
+        let text = drawn.render_timeline(80, false);
+        assert!(text.contains("▓ download"), "{text}");
+        assert!(text.contains("two at once: 2 spans on 2 lanes"), "{text}");
+    }
+
+    #[test]
     fn a_row_that_did_other_work_shows_no_speedup() {
         let mut t = table();
         t.push(Row::new("select_all", 20, Duration::from_millis(10)).other_work());

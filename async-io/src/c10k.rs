@@ -283,7 +283,8 @@ pub fn run(
         let x_latency = m.wall.as_secs_f64() / latency.as_secs_f64().max(1e-3);
         let mut row = Row::new(label, size, m.wall)
             .max_in_flight(peak)
-            .outcomes(m.outcomes);
+            .outcomes(m.outcomes)
+            .spans(server.spans()?); // drawn with --timeline: the in-flight line is the one to read
         let is_tasks = matches!(variant, Variant::Tasks | Variant::TasksHyper);
         if !is_tasks {
             row = row.workers(size);

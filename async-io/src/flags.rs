@@ -14,7 +14,9 @@
 //!
 //! Look for: the sequential row taking count x latency with 1 request in flight; the concurrent
 //! row taking about one latency with every request in flight at once (the line under the table
-//! compares it with one round trip); the same outcomes in every row.
+//! compares it with one round trip); the same outcomes in every row. The timeline under the
+//! table is the server's view of each request: one lane for the sequential row, one block of
+//! lanes for the concurrent one.
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -140,7 +142,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         server.url()
     );
 
-    let mut table = Table::new("flags", args);
+    let mut table = Table::new("flags", args).timeline();
     let mut all = Vec::new();
     let variants = [
         "one await after another",
@@ -165,7 +167,10 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
             row = row.workers(workers);
         }
         let rtt = wall.as_secs_f64() / latency.as_secs_f64().max(1e-3);
-        table.push(row.outcomes(tally(&results)).extra("x latency", rtt));
+        let row = row
+            .outcomes(tally(&results))
+            .spans(server_stats::spans(&server).await?);
+        table.push(row.extra("x latency", rtt));
         all.push((results, peak, wall));
     }
     table.print();

@@ -11,7 +11,8 @@
 //! Run: `cargo run -p async-io -- semaphore --concurrency 5` (without `--concurrency`, a sweep)
 //!
 //! Look for: the server's peak in flight equal to the cap in every row, and the wall time
-//! falling as count / cap x latency.
+//! falling as count / cap x latency. The timeline under the table draws the waves: as many lanes
+//! as the cap, each running its downloads back to back.
 //!
 //! `download_capped` has the signature of exercise 2 in `src/exercises.rs`.
 
@@ -88,7 +89,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
         latency.as_millis()
     );
 
-    let mut table = Table::new("semaphore", args);
+    let mut table = Table::new("semaphore", args).timeline();
     let mut peaks = Vec::new();
     for &cap in &caps {
         server_stats::reset_stats(&server).await?;
@@ -96,6 +97,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
         let lengths = download_capped(&client, &urls, cap).await;
         let wall = watch.elapsed();
         let peak = server_stats::stats(&server).await?.max_in_flight;
+        let spans = server_stats::spans(&server).await?; // the server's view: waves of `cap` requests
         let ok = lengths.iter().filter(|len| len.is_some()).count() as u64;
         let outcomes = Outcomes {
             ok,
@@ -111,6 +113,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
         table.push(
             row.max_in_flight(peak)
                 .outcomes(outcomes)
+                .spans(spans)
                 .extra("peak == cap", matches),
         );
         peaks.push((cap, peak));

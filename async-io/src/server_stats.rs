@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use common::server::{Server, Stats};
+use common::spans::Span;
 
 /// [`Server::stats`] on tokio's blocking pool.
 pub async fn stats(server: &Arc<Server>) -> anyhow::Result<Stats> {
@@ -25,4 +26,13 @@ pub async fn reset_stats(server: &Arc<Server>) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(move || server.reset_stats())
         .await
         .context("resetting the server's stats panicked")?
+}
+
+/// [`Server::spans`] (the requests since the last reset, for a row's timeline) on tokio's
+/// blocking pool.
+pub async fn spans(server: &Arc<Server>) -> anyhow::Result<Vec<Span>> {
+    let server = Arc::clone(server);
+    tokio::task::spawn_blocking(move || server.spans())
+        .await
+        .context("reading the server's trace panicked")?
 }

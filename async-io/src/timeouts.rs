@@ -255,7 +255,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         base * 12 / 5
     );
 
-    let mut table = Table::new("timeouts", args);
+    let mut table = Table::new("timeouts", args).different_work(); // four different policies
     let mut push = |variant: String, ends: &[End], wall, peak| {
         table.push(
             Row::new(variant, ends.len(), wall)

@@ -128,6 +128,11 @@ async fn semaphore_cap_equals_the_servers_peak() {
         let stats = server.stats();
         assert_eq!(stats.requests, 3 * cap as u64);
         assert_eq!(stats.max_in_flight, cap as u64, "cap {cap}");
+        // The timeline under the demo's table draws one lane per permit: waves of `cap`.
+        let spans = server.trace().spans();
+        let drawn = common::timeline::render("row", &spans, Duration::ZERO, 80, false);
+        let lanes = drawn.lines().filter(|l| l.contains("download ")).count();
+        assert_eq!(lanes, cap, "{drawn}");
     }
 }
 

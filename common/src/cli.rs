@@ -47,12 +47,31 @@ pub struct CommonArgs {
     /// Fraction of requests the fake server answers with 503, from 0 to 1
     #[arg(long, global = true, value_name = "RATE", value_parser = fraction)]
     pub error_rate: Option<f64>,
+
+    /// Draw a timeline of each row's spans under the table (on by default where the shape of the run is the lesson)
+    #[arg(long, global = true)]
+    pub timeline: bool,
+
+    /// Write every row's spans to FILE in Chrome's trace event format (open it at ui.perfetto.dev)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub trace: Option<std::path::PathBuf>,
 }
 
 impl CommonArgs {
     /// Call once after parsing: under `--json`, narration ([`say!`](crate::say)) goes to stderr.
+    /// A `--trace FILE` that cannot be written is refused here, with a one-line error and exit
+    /// status 2, before any demo runs.
     pub fn init(&self) {
         JSON_MODE.store(self.json, Ordering::Relaxed);
+        let empty = r#"{"traceEvents": []}"#;
+        if let Some((path, Err(e))) = (self.trace.as_ref()).map(|p| (p, std::fs::write(p, empty))) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write the trace file {}: {e}",
+                path.display()
+            );
+            std::process::exit(2);
+        }
     }
 
     /// `--count`, or the demo's default (`quick` under `--quick`).

@@ -7,16 +7,27 @@
 //! (debug build, 2 cores)
 //! ```
 //!
-//! Speedup is measured against the first row of the same table. Under `--json` every row is one
-//! JSON object on stdout instead, with the fields listed on [`Table::print`].
+//! A table says what its rows are. By default they are variants of the same work, so speedup
+//! (against the first row) and a bar proportional to wall time compare them. Rows that do
+//! different things ([`Table::different_work`]) show neither, since a ratio between them means
+//! nothing; [`Table::bar_on`] puts the bar on the column that carries the lesson instead.
+//!
+//! Rows may carry spans ([`Row::spans`]): with the timeline on ([`Table::timeline`] or
+//! `--timeline`) they are drawn under the table (see [`crate::timeline`]), and `--trace FILE`
+//! writes them for Perfetto. Under `--json` every row is one JSON object on stdout instead, with
+//! the fields listed on [`Table::print`].
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::cli::CommonArgs;
+use crate::spans::Span;
+use crate::timeline;
 use crate::timing::fmt_duration;
 
 /// How the items of one row ended. Every item ends in exactly one outcome; a `None` field is an
@@ -80,6 +91,11 @@ pub struct Row {
     pub outcomes: Outcomes,
     /// Demo-specific figures: each key becomes a column of the table and a field of `extra` in JSON.
     pub extra: Map<String, Value>,
+    /// Who ran what, when, relative to the row's start (empty when the demo records none).
+    pub spans: Vec<Span>,
+    /// False when this row did less or other work than the first (it cancelled, it stopped
+    /// early): it shows no speedup.
+    pub same_work: bool,
 }
 
 impl Row {
@@ -94,6 +110,8 @@ impl Row {
             max_in_flight: None,
             outcomes: Outcomes::all_ok(items),
             extra: Map::new(),
+            spans: Vec::new(),
+            same_work: true,
         }
     }
 
@@ -118,6 +136,19 @@ impl Row {
         self
     }
 
+    /// This row did not do the first row's work (it returned at the first result, cancelled
+    /// what was queued): no speedup is shown for it, since one would compare different things.
+    pub fn other_work(mut self) -> Self {
+        self.same_work = false;
+        self
+    }
+
+    /// The row's spans, for its timeline and the trace file.
+    pub fn spans(mut self, spans: Vec<Span>) -> Self {
+        self.spans = spans;
+        self
+    }
+
     /// Items per second of wall time.
     pub fn items_per_s(&self) -> f64 {
         self.items as f64 / self.wall.as_secs_f64().max(1e-9)
@@ -131,16 +162,52 @@ pub struct Table {
     rows: Vec<Row>,
     seed: u64,
     quick: bool,
+    same_work: bool,
+    bar_on: Option<String>,
+    timeline: bool,
+    trace: Option<PathBuf>,
 }
 
 impl Table {
+    /// A table of variants of the same work (speedup and a wall-time bar), with a timeline if
+    /// `--timeline` asks for one.
     pub fn new(demo: &str, args: &CommonArgs) -> Self {
         Self {
             demo: demo.to_string(),
             rows: Vec::new(),
             seed: args.seed,
             quick: args.quick,
+            same_work: true,
+            bar_on: None,
+            timeline: args.timeline,
+            trace: args.trace.clone(),
         }
+    }
+
+    /// The rows do different things (a tour of primitives, say), or each runs for a set time:
+    /// no speedup between them, and no wall-time bar (unless [`Table::bar_on`] names a column).
+    pub fn different_work(mut self) -> Self {
+        self.same_work = false;
+        self
+    }
+
+    /// Draws the bar on this extra column (a number) instead of on wall time: the column that
+    /// carries the lesson, like the longest gap or the money made.
+    pub fn bar_on(mut self, column: &str) -> Self {
+        self.bar_on = Some(column.to_string());
+        self
+    }
+
+    /// Draws the rows' spans under the table: on by default in demos where the shape of the run
+    /// is the lesson (`--timeline` turns it on everywhere).
+    pub fn timeline(mut self) -> Self {
+        self.timeline = true;
+        self
+    }
+
+    /// Whether this table's rows are variants of the same work (and so show a speedup).
+    pub fn same_work(&self) -> bool {
+        self.same_work
     }
 
     /// Adds a row. Panics if its outcomes do not add up to its items: that is a bug in the demo,
@@ -161,7 +228,8 @@ impl Table {
         &self.rows
     }
 
-    /// Wall time of the first row divided by this row's.
+    /// Wall time of the first row divided by this row's (shown only when the rows are variants
+    /// of the same work).
     pub fn speedup(&self, row: &Row) -> f64 {
         match self.rows.first() {
             Some(first) => first.wall.as_secs_f64() / row.wall.as_secs_f64().max(1e-9),
@@ -169,16 +237,65 @@ impl Table {
         }
     }
 
-    /// Prints the table on stdout, or under `--json` one JSON object per row with the fields
-    /// `demo, variant, workers, items, wall_s, speedup, items_per_s, max_in_flight, ok, not_found,
-    /// errors, skipped, timed_out, cancelled, profile, cores, quick, seed, extra`.
+    /// Prints the table on stdout, and its timeline if on; or under `--json` one JSON object
+    /// per row with the fields `demo, variant, workers, items, wall_s, speedup, items_per_s,
+    /// max_in_flight, ok, not_found, errors, skipped, timed_out, cancelled, profile, cores,
+    /// quick, seed, extra` (`speedup` is null when the rows do different work), and `spans` when
+    /// the timeline is on. With `--trace FILE`, adds the rows' spans to the trace file.
     pub fn print(&self) {
         let text = if crate::cli::json_mode() {
             self.to_json_lines()
         } else {
-            self.render()
+            let mut text = self.render();
+            if self.timeline {
+                text.push_str(&self.render_timeline(timeline::width(), timeline::color()));
+            }
+            text
         };
         let _ = std::io::stdout().write_all(text.as_bytes());
+        if let Some(Err(e)) = self.trace.as_ref().map(|path| self.append_trace(path)) {
+            let _ = writeln!(std::io::stderr(), "warning: {e:#}");
+        }
+    }
+
+    /// The timeline of every row that has spans, with a legend.
+    pub fn render_timeline(&self, width: usize, color: bool) -> String {
+        let with_spans: Vec<&Row> = self.rows.iter().filter(|r| !r.spans.is_empty()).collect();
+        if with_spans.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("\n");
+        out.push_str(&timeline::legend(
+            with_spans.iter().flat_map(|r| &r.spans),
+            color,
+        ));
+        for row in with_spans {
+            out.push_str(&timeline::render(
+                &row.variant,
+                &row.spans,
+                row.wall,
+                width,
+                color,
+            ));
+        }
+        out
+    }
+
+    /// Adds this table's rows to the trace file (one process per row), rewriting it whole so it
+    /// is valid JSON after every table of a tour.
+    fn append_trace(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use anyhow::Context;
+        static EVENTS: Mutex<(u64, Vec<Value>)> = Mutex::new((0, Vec::new()));
+        let mut trace = EVENTS.lock().unwrap_or_else(|e| e.into_inner());
+        for row in self.rows.iter().filter(|r| !r.spans.is_empty()) {
+            trace.0 += 1;
+            let process = format!("{}: {}", self.demo, row.variant);
+            let events = timeline::trace_events(trace.0, &process, &row.spans);
+            trace.1.extend(events);
+        }
+        let file = json!({"traceEvents": trace.1, "displayTimeUnit": "ms"});
+        std::fs::write(path, file.to_string())
+            .with_context(|| format!("cannot write the trace file {}", path.display()))
     }
 
     /// The JSON rows, one per line.
@@ -192,7 +309,7 @@ impl Table {
                 "workers": row.workers,
                 "items": row.items,
                 "wall_s": row.wall.as_secs_f64(),
-                "speedup": self.speedup(row),
+                "speedup": (self.same_work && row.same_work).then(|| self.speedup(row)),
                 "items_per_s": row.items_per_s(),
                 "max_in_flight": row.max_in_flight,
                 "ok": o.ok,
@@ -207,6 +324,10 @@ impl Table {
                 "seed": self.seed,
                 "extra": row.extra,
             });
+            let mut value = value;
+            if self.timeline && !row.spans.is_empty() {
+                value["spans"] = timeline::spans_json(&row.spans);
+            }
             out.push_str(&value.to_string());
             out.push('\n');
         }
@@ -246,6 +367,10 @@ impl Table {
             outcome_header.join("/"),
         ];
         header.extend(extra_keys.iter().map(|k| k.to_string()));
+        // Between rows of different work a speedup means nothing.
+        let shown: Vec<bool> = (0..header.len())
+            .map(|c| c != 3 || self.same_work)
+            .collect();
 
         let cells: Vec<Vec<String>> = self
             .rows
@@ -263,7 +388,11 @@ impl Table {
                     row.variant.clone(),
                     opt(row.workers),
                     fmt_duration(row.wall),
-                    format!("{:.1}x", self.speedup(row)),
+                    if row.same_work {
+                        format!("{:.1}x", self.speedup(row))
+                    } else {
+                        "-".to_string()
+                    },
                     fmt_rate(row.items_per_s()),
                     opt(row.max_in_flight),
                     outcomes.join("/"),
@@ -287,12 +416,21 @@ impl Table {
                     .unwrap_or(0)
             })
             .collect();
-        let longest = self.rows.iter().map(|r| r.wall).max().unwrap_or_default();
+        // The bar: on wall time for variants of the same work, on the chosen column if any.
+        let measure = |row: &Row| -> Option<f64> {
+            match &self.bar_on {
+                Some(column) => row.extra.get(column).and_then(Value::as_f64).map(f64::abs),
+                None if self.same_work => Some(row.wall.as_secs_f64()),
+                None => None,
+            }
+        };
+        let longest = self.rows.iter().filter_map(measure).fold(0.0, f64::max);
 
         let mut out = String::from("\n");
         let fmt_line = |line: &[String]| -> String {
             line.iter()
                 .enumerate()
+                .filter(|(c, _)| shown[*c])
                 .map(|(c, cell)| {
                     if c == 0 {
                         format!("{cell:<w$}", w = widths[c])
@@ -304,11 +442,17 @@ impl Table {
                 .join("   ")
         };
         out.push_str(&fmt_line(&header));
+        if let Some(column) = &self.bar_on {
+            out.push_str(&format!("   (bar: {column})"));
+        }
         out.push('\n');
         for (row, line) in self.rows.iter().zip(&cells) {
             out.push_str(&fmt_line(line));
-            out.push_str("   ");
-            out.push_str(&bar(row.wall, longest, 24));
+            let bar = measure(row).map_or_else(String::new, |v| bar(v, longest, 24));
+            if !bar.is_empty() {
+                out.push_str("   ");
+                out.push_str(&bar);
+            }
             out.push('\n');
         }
         out.push_str(&format!(
@@ -359,10 +503,14 @@ fn fmt_value(v: &Value) -> String {
     }
 }
 
-/// A bar of block characters, `width` cells for the longest wall time, eighths for the rest.
-fn bar(wall: Duration, longest: Duration, width: usize) -> String {
+/// A bar of block characters, `width` cells for the longest value, eighths for the rest;
+/// nothing for zero.
+fn bar(value: f64, longest: f64, width: usize) -> String {
     const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    let fraction = wall.as_secs_f64() / longest.as_secs_f64().max(1e-9);
+    if value <= 0.0 {
+        return String::new();
+    }
+    let fraction = value / longest.max(1e-9);
     let eighths = ((fraction * width as f64 * 8.0).round() as usize).max(1);
     let mut s = "█".repeat(eighths / 8);
     let rest = eighths % 8;
@@ -449,6 +597,82 @@ mod tests {
         assert_eq!(r["workers"], 8);
         assert_eq!(rows[0]["workers"], Value::Null);
         assert_eq!(r["extra"]["frames"], 12);
+    }
+
+    #[test]
+    fn rows_of_different_work_show_no_speedup_and_a_bar_only_on_the_chosen_column() {
+        let args = CommonArgs::default();
+        let rows = || {
+            [
+                Row::new("Mutex counter", 80_000, Duration::from_millis(20)),
+                Row::new("Barrier", 8, Duration::from_millis(1)).extra("gap ms", 200),
+                Row::new("OnceLock", 8, Duration::from_millis(2)).extra("gap ms", 10),
+            ]
+        };
+        let mut different = Table::new("primitives", &args).different_work();
+        let mut lesson = Table::new("blocking", &args).bar_on("gap ms");
+        for row in rows() {
+            different.push(row.clone());
+            lesson.push(row);
+        }
+        let text = different.render();
+        assert!(!text.contains("speedup") && !text.contains('█'), "{text}");
+        assert!(!text.lines().any(|l| l.contains("20.0x")), "{text}");
+        let json = different.to_json_lines();
+        assert!(
+            json.lines().all(|l| l.contains(r#""speedup":null"#)),
+            "{json}"
+        );
+
+        let text = lesson.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].contains("speedup") && lines[1].ends_with("(bar: gap ms)"));
+        assert!(!lines[2].contains('█'), "no value, no bar: {text}");
+        assert!(lines[3].ends_with(&"█".repeat(24)), "{text}");
+        assert!(lines[4].ends_with("█▎"), "{text}");
+    }
+
+    #[test]
+    fn with_the_timeline_on_json_rows_carry_their_spans_and_the_text_draws_them() {
+        use crate::spans::{Kind, Lane};
+        let span = |start_ms, end_ms| Span {
+            lane: Lane::Slot,
+            kind: Kind::Download,
+            label: "GET",
+            id: start_ms,
+            start: Duration::from_millis(start_ms),
+            end: Duration::from_millis(end_ms),
+        };
+        let row = Row::new("two at once", 2, Duration::from_millis(12))
+            .spans(vec![span(0, 10), span(1, 12)]);
+        let mut plain = Table::new("demo", &CommonArgs::default());
+        plain.push(row.clone());
+        assert!(!plain.to_json_lines().contains("spans"));
+        let mut drawn = Table::new("demo", &CommonArgs::default()).timeline();
+        drawn.push(row);
+        let json: Value = serde_json::from_str(drawn.to_json_lines().trim()).unwrap();
+        let spans = json["spans"].as_array().unwrap();
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[1]["lane"], "download 2");
+        assert_eq!(spans[1]["end_us"], 12_000);
+        let text = drawn.render_timeline(80, false);
+        assert!(text.contains("▓ download"), "{text}");
+        assert!(text.contains("two at once: 2 spans on 2 lanes"), "{text}");
+    }
+
+    #[test]
+    fn a_row_that_did_other_work_shows_no_speedup() {
+        let mut t = table();
+        t.push(Row::new("select_all", 20, Duration::from_millis(10)).other_work());
+        let text = t.render();
+        let last = text.lines().nth(4).unwrap();
+        assert!(
+            last.starts_with("select_all") && !last.contains("200.0x"),
+            "{text}"
+        );
+        let json = t.to_json_lines();
+        assert!(json.lines().nth(2).unwrap().contains(r#""speedup":null"#));
+        assert!(json.lines().nth(1).unwrap().contains(r#""speedup":8.0"#));
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         frame.as_millis()
     );
 
-    let mut table = Table::new("blocking", args);
+    let mut table = Table::new("blocking", args).bar_on("frames");
     let mut counts = Vec::new();
     for (label, blocking) in [
         ("std::thread::sleep (blocks)", true),

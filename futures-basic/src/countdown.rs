@@ -135,9 +135,12 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         );
         let done = outcome.finished.len() as u64;
         let cancelled = (variant == Variant::SelectAll).then_some(tasks.len() as u64 - done);
+        let mut row = Row::new(label, tasks.len(), outcome.wall);
+        if variant == Variant::SelectAll {
+            row = row.other_work(); // it returns at the first task done, the rest cancelled
+        }
         table.push(
-            Row::new(label, tasks.len(), outcome.wall)
-                .max_in_flight(outcome.peak_waiting)
+            row.max_in_flight(outcome.peak_waiting)
                 .outcomes(Outcomes {
                     ok: done,
                     cancelled,

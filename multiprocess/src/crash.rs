@@ -220,7 +220,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         crash_at(count)
     );
     say!("(a line starting \"worker <pid> panicked\" is that worker's own stderr)");
-    let mut table = Table::new("crash", args);
+    let mut table = Table::new("crash", args).different_work(); // each row a different crash
     for crash in [Crash::Panic, Crash::Abort, Crash::Hang] {
         table.push(process_pool_row(exe, count, workers, crash, timeout)?);
     }

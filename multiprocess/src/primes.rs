@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use anyhow::Context;
+use common::spans::{Kind, Recording, span};
 use common::{CommonArgs, Row, Stopwatch, Table, say, timed};
 use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
 
@@ -46,6 +47,15 @@ pub fn numbers(count: usize) -> Vec<u64> {
 /// Checks every number on `threads` threads, each taking the next unchecked number as it
 /// becomes free, so a thread that drew quick numbers does not sit idle.
 pub fn with_threads(numbers: &[u64], threads: usize) -> Vec<bool> {
+    check_on_threads(numbers, threads, is_prime)
+}
+
+/// [`with_threads`] with any check: the harness passes one that records a span per number.
+pub fn check_on_threads(
+    numbers: &[u64],
+    threads: usize,
+    check: impl Fn(u64) -> bool + Sync,
+) -> Vec<bool> {
     let next = AtomicUsize::new(0);
     let mut found: Vec<(usize, bool)> = thread::scope(|s| {
         let handles: Vec<_> = (0..threads.max(1))
@@ -55,7 +65,7 @@ pub fn with_threads(numbers: &[u64], threads: usize) -> Vec<bool> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&n) = numbers.get(i) else { break mine };
-                        mine.push((i, is_prime(n)));
+                        mine.push((i, check(n)));
                     }
                 })
             })
@@ -89,29 +99,40 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         numbers.len()
     );
     let count = |found: &[bool]| found.iter().filter(|p| **p).count();
-    let mut table = Table::new("primes", args);
+    let mut table = Table::new("primes", args).timeline();
     let mut answers = Vec::new();
+    // Each check is a span on the lane of the thread that ran it (the timeline under the table).
+    let checked = |n: u64| {
+        let _span = span(Kind::Work, "is_prime", n);
+        is_prime(n)
+    };
 
-    let (found, wall) = timed(|| numbers.iter().map(|&n| is_prime(n)).collect::<Vec<_>>());
-    table.push(Row::new("sequential", numbers.len(), wall).extra("primes", count(&found)));
+    let recording = Recording::start(numbers.len());
+    let (found, wall) = timed(|| numbers.iter().map(|&n| checked(n)).collect::<Vec<_>>());
+    let row = Row::new("sequential", numbers.len(), wall).spans(recording.finish());
+    table.push(row.extra("primes", count(&found)));
     answers.push(found);
 
-    let (found, wall) = timed(|| with_threads(&numbers, workers));
+    let recording = Recording::start(numbers.len());
+    let (found, wall) = timed(|| check_on_threads(&numbers, workers, checked));
     let row = Row::new(format!("threads ({workers})"), numbers.len(), wall).workers(workers);
-    table.push(row.extra("primes", count(&found)));
+    table.push(row.extra("primes", count(&found)).spans(recording.finish()));
     answers.push(found);
 
     let rayon_pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .build()?;
+    let recording = Recording::start(numbers.len());
     let (found, wall) = timed(|| {
-        rayon_pool.install(|| numbers.par_iter().map(|&n| is_prime(n)).collect::<Vec<_>>())
+        rayon_pool.install(|| numbers.par_iter().map(|&n| checked(n)).collect::<Vec<_>>())
     });
     let row = Row::new(format!("rayon ({workers})"), numbers.len(), wall).workers(workers);
-    table.push(row.extra("primes", count(&found)));
+    table.push(row.extra("primes", count(&found)).spans(recording.finish()));
     answers.push(found);
 
     // The pool's row includes starting its processes; the start-up column shows that part.
+    // The pool records each job where the parent sees it: sent, then answered.
+    let recording = Recording::start(numbers.len());
     let watch = Stopwatch::start();
     let pool = Pool::new(exe, workers)?;
     let startup = watch.elapsed();
@@ -122,7 +143,8 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     let startup_ms = (startup.as_secs_f64() * 1e3 * 10.0).round() / 10.0;
     table.push(
         row.extra("primes", count(&found))
-            .extra("start-up ms", startup_ms),
+            .extra("start-up ms", startup_ms)
+            .spans(recording.finish()),
     );
     answers.push(found);
     table.print();

@@ -32,6 +32,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use common::spans::{Kind, Lane, span_on};
 
 use crate::worker::{Answer, Message, Request, Task};
 
@@ -289,7 +290,11 @@ impl Supervisor {
                     }
                 },
             };
-            match process.run(job.id, job.task, self.timeout, &self.terminating) {
+            // The job as the parent sees it, on the timeline of the `primes` demo.
+            let span = span_on(Lane::Process(process.pid), Kind::Work, "job", job.id);
+            let ran = process.run(job.id, job.task, self.timeout, &self.terminating);
+            span.end();
+            match ran {
                 Ok(finished) => {
                     current = Some(process);
                     let _ = job.reply.send(Ok(finished));

@@ -204,7 +204,7 @@ pub fn run(args: &CommonArgs, threads: usize, transfers: usize) -> anyhow::Resul
     say!("{ACCOUNTS} accounts of {OPENING_BALANCE}, {threads} threads x {transfers} transfers");
     say!("the bank's total must stay {expected}");
 
-    let mut table = Table::new("bank", args);
+    let mut table = Table::new("bank", args).bar_on("money made");
     let row = |name: &str, balances: &[i64], wall| {
         let total: i64 = balances.iter().sum();
         say!("{name:<31} total {total:>6}  ({:+} made)", total - expected);

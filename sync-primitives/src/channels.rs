@@ -138,7 +138,7 @@ pub fn poison_pill(workers: usize, jobs: u64) -> anyhow::Result<(u64, usize)> {
 }
 
 pub fn run(args: &CommonArgs, threads: usize, transfers: usize) -> anyhow::Result<()> {
-    let mut table = Table::new("channels", args);
+    let mut table = Table::new("channels", args).different_work(); // one row per pattern
     let n = args.count_or(10_000, 1_000) as u64;
 
     let (sum, wall) = timed(|| mpsc_sum(4, n));

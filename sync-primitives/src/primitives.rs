@@ -239,7 +239,7 @@ pub fn semaphore_peak(threads: usize, permits: usize, work: Duration) -> usize {
 
 pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let threads = args.workers_or(8);
-    let mut table = Table::new("primitives", args);
+    let mut table = Table::new("primitives", args).different_work(); // one row per primitive
 
     let per_thread = args.count_or(10_000, 1_000) as u64;
     let (total, wall) = timed(|| mutex_counter(threads, per_thread));

@@ -103,7 +103,10 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         window.as_millis()
     );
 
-    let mut table = Table::new("starvation", args);
+    // Both rows run for the same window: the lesson is the writer's wait, so the bar is on it.
+    let mut table = Table::new("starvation", args)
+        .different_work()
+        .bar_on("writer's wait ms");
     let mut waits = Vec::new();
     for (name, prefer) in [
         ("prefers readers", Prefer::Readers),
@@ -119,7 +122,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         table.push(
             Row::new(name, report.reads as usize + 1, wall)
                 .workers(readers + 1)
-                .extra("writer's wait", fmt_duration(report.writer_waited))
+                .extra("writer's wait ms", report.writer_waited.as_secs_f64() * 1e3)
                 .extra("reads overtaking it", report.reads_while_writer_waited),
         );
     }

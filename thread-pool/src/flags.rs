@@ -16,7 +16,8 @@
 //! Look for: the pool rows at about one round trip (`round trips` column) against N round trips
 //! for sequential (all measured after one untimed round that opens the keep-alive connections);
 //! map style listing the codes in input order and as-completed in the order they arrived; the
-//! server's peak in flight equal to the number of workers.
+//! server's peak in flight equal to the number of workers. The timeline under the table shows
+//! the server's view: the downloads back to back on one lane, then side by side on one lane each.
 
 use std::thread;
 use std::time::Duration;
@@ -173,17 +174,19 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     download_as_completed(&agent, &server, &codes, workers)?;
 
     // Step 1: every variant against the same server, its stats reset before each.
-    let mut table = Table::new("flags", args);
+    let mut table = Table::new("flags", args).timeline();
     server.reset_stats()?;
     let (sequential, wall) = timed(|| download_sequential(&agent, &server, &codes));
     let seq_peak = server.stats()?.max_in_flight;
-    table.push(row("sequential".into(), &sequential, wall, latency).max_in_flight(seq_peak));
+    let seq_row = row("sequential".into(), &sequential, wall, latency).spans(server.spans()?);
+    table.push(seq_row.max_in_flight(seq_peak));
 
     server.reset_stats()?;
     let (mapped, wall) = timed(|| download_map(&agent, &server, &codes, workers));
     let (mapped, map_peak) = (mapped?, server.stats()?.max_in_flight);
     let label = format!("map style ({workers})");
     let map_row = row(label, &mapped, wall, latency).workers(workers);
+    let map_row = map_row.spans(server.spans()?);
     table.push(map_row.max_in_flight(map_peak));
 
     server.reset_stats()?;
@@ -191,6 +194,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let (arrived, done_peak) = (arrived?, server.stats()?.max_in_flight);
     let label = format!("as completed ({workers})");
     let done_row = row(label, &arrived, wall, latency).workers(workers);
+    let done_row = done_row.spans(server.spans()?);
     table.push(done_row.max_in_flight(done_peak));
 
     // Step 2: the same codes, in two different orders.

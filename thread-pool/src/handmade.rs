@@ -244,6 +244,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     say!("shutdown_now() cancelled {cancelled} of {count} queued jobs");
     table.push(
         Row::new("shutdown_now(): cancel", count, wall)
+            .other_work() // it ran only some of the jobs
             .workers(workers)
             .max_in_flight(server.stats()?.max_in_flight)
             .outcomes(outcomes),

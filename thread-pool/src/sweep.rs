@@ -11,7 +11,9 @@
 //! Run: `cargo run -p thread-pool -- sweep --count 20 --latency-ms 100`
 //!
 //! Look for: wall time falling as W doubles, about N/W round trips rounded up (20 flags on 8
-//! threads take 3), until W reaches N; after that it stops falling. The server's peak in flight is min(W, N) on every row.
+//! threads take 3), until W reaches N; after that it stops falling. The server's peak in flight
+//! is min(W, N) on every row, and the timeline under the table shows the waves: W lanes, each
+//! running its N/W downloads back to back.
 
 use std::time::Duration;
 
@@ -52,7 +54,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     // Untimed: open the connections the widest pool will use, as in the `flags` demo.
     download_map(&agent, &server, &codes, widest)?;
 
-    let mut table = Table::new("sweep", args);
+    let mut table = Table::new("sweep", args).timeline();
     let mut peaks = Vec::new();
     for workers in SIZES {
         let (downloads, wall, peak) = measure(&agent, &server, &codes, workers)?;
@@ -61,7 +63,8 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         table.push(
             row(label, &downloads, wall, latency)
                 .workers(threads)
-                .max_in_flight(peak),
+                .max_in_flight(peak)
+                .spans(server.spans()?), // waves of `threads` requests
         );
         peaks.push((threads, peak));
     }

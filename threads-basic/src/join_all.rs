@@ -13,7 +13,9 @@
 //!
 //! Look for: the join-in-the-loop row as slow as the sequential one (count x latency) with the
 //! server never seeing more than 1 request in flight, and the start-all row taking about one
-//! latency with all of them in flight at once.
+//! latency with all of them in flight at once. The timeline under the table draws the server's
+//! view: one lane of downloads back to back (a staircase folded onto one line) for the loop,
+//! one block, a lane per download, for start-all.
 
 use std::thread;
 use std::time::Duration;
@@ -88,13 +90,16 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         .collect();
 
     // The same downloads three ways, each measured by the clock and by the server's peak.
-    let mut table = Table::new("join-all", args);
+    let mut table = Table::new("join-all", args).timeline();
     let mut measure = |label: &str, threads: Option<usize>, variant: &dyn Fn() -> Downloads| {
         server.reset_stats()?;
         let (sizes, wall) = timed(variant);
         let sizes = sizes?;
         let peak = server.stats()?.max_in_flight;
-        let mut row = Row::new(label, count, wall).max_in_flight(peak);
+        let spans = server.spans()?; // the server's view of the downloads
+        let mut row = Row::new(label, count, wall)
+            .max_in_flight(peak)
+            .spans(spans);
         row.workers = threads;
         table.push(row.extra("bytes", sizes.iter().sum::<usize>() as u64));
         anyhow::Ok((sizes, peak))

@@ -75,6 +75,14 @@ fn join_in_loop_downloads_one_at_a_time() {
     let stats = server.stats();
     assert_eq!(stats.requests, 8);
     assert_eq!(stats.max_in_flight, 1);
+    // The timeline's view: a staircase, each download starting after the previous one ended.
+    let spans = server.trace().spans();
+    assert_eq!(spans.len(), 8);
+    assert!(
+        spans.windows(2).all(|w| w[1].start >= w[0].end),
+        "{spans:?}"
+    );
+    assert_eq!(common::timeline::assign_lanes(&spans).names, ["download 1"]);
 }
 
 #[test]
@@ -97,6 +105,13 @@ fn start_all_has_every_download_in_flight_at_once() {
     let sizes = join_all::start_all_then_join(&ureq::Agent::new_with_defaults(), &urls).unwrap();
     assert_eq!(sizes.len(), 8);
     assert_eq!(server.stats().max_in_flight, 8);
+    // The timeline's view: one block, every download in flight while every other one is.
+    let spans = server.trace().spans();
+    assert_eq!(spans.len(), 8);
+    let last_start = spans.iter().map(|s| s.start).max().unwrap();
+    let first_end = spans.iter().map(|s| s.end).min().unwrap();
+    assert!(last_start < first_end, "{spans:?}");
+    assert_eq!(common::timeline::assign_lanes(&spans).names.len(), 8);
 }
 
 #[test]

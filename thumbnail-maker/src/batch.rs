@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use common::spans::{Kind, Lane};
 
 use crate::thumbs::{self, BadImage, Thumb};
 
@@ -211,6 +212,8 @@ impl Batch {
     /// The CPU step, timed: one thumbnail per width. A decoder that panics on a malformed file
     /// makes that file a bad image instead of taking the whole run down.
     pub fn resize(&self, jpeg: &[u8]) -> Result<Vec<Thumb>, BadImage> {
+        let n = self.counters.resized.fetch_add(1, Ordering::Relaxed);
+        let span = common::spans::span_on(Lane::Slot, Kind::Resize, "resize", n); // the timeline
         let started = Instant::now();
         let widths = &self.widths[..];
         let thumbs = std::panic::catch_unwind(|| thumbs::make(jpeg, widths))
@@ -219,7 +222,7 @@ impl Batch {
         self.counters
             .resize_nanos
             .fetch_add(nanos, Ordering::Relaxed);
-        self.counters.resized.fetch_add(1, Ordering::Relaxed);
+        span.end();
         thumbs
     }
 

@@ -14,6 +14,7 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context, ensure};
 use clap::{Parser, ValueEnum};
 use common::server::{Faults, Server, ServerConfig};
+use common::spans::Recording;
 use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
 use thumbnail_maker::batch::{Batch, Outcome, Report};
 use thumbnail_maker::thumbs::Shape;
@@ -135,7 +136,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         common::report::cores()
     );
 
-    let mut table = Table::new("thumbnail-maker", args);
+    // The timeline shows the variants whose lesson is the overlap (every row's with --timeline).
+    let mut table = Table::new("thumbnail-maker", args).timeline();
+    let all_spans = args.timeline || args.trace.is_some();
     let mut totals = (0, 0, 0);
     for variant in variants {
         let name = variant
@@ -145,6 +148,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         server.reset_stats()?;
         batch.reset_counters();
         let progress = common::progress::bar(batch.names.len() as u64, name.get_name());
+        let recording = Recording::start(batch.names.len() + 16); // the resizes
         let watch = Stopwatch::start();
         let (report, workers) = match variant {
             Variant::Sequential => (sequential::run(&batch, &progress)?, None),
@@ -158,6 +162,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         };
         let wall = watch.elapsed();
         progress.finish_and_clear();
+        // The server saw the downloads and uploads; the resizes recorded themselves.
+        let mut spans = recording.finish();
+        spans.extend(server.spans()?);
         let stats = server.stats()?;
         let retries = batch.counters.retries.load(Ordering::Relaxed);
         let server_errors = batch.counters.server_errors.load(Ordering::Relaxed);
@@ -202,6 +209,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         row = cpu_columns(row, &batch, &report).extra("verified", checked as u64);
         if let Some(w) = workers {
             row = row.workers(w);
+        }
+        if all_spans || matches!(variant, Variant::Pipeline | Variant::Async) {
+            row = row.spans(spans);
         }
         table.push(row);
     }

@@ -17,7 +17,8 @@
 //! Run: `cargo run -p thumbnail-maker -- --variant pipeline`
 //!
 //! Look for: downloads, resizing and uploads overlapping (the sum of the stages' busy times far
-//! above the wall time), and the resize stage busy only a fraction of the time.
+//! above the wall time), and the resize stage busy only a fraction of the time; the timeline
+//! under the table shows the three kinds of work running at once, each on its own lanes.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

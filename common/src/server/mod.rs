@@ -24,7 +24,8 @@
 //! | route | answer |
 //! |---|---|
 //! | `GET /stats` | `{"requests": 20, "in_flight": 0, "max_in_flight": 8, "by_status": {"200": 18, "503": 2}, "bytes_in": 0, "bytes_out": 51234}` |
-//! | `POST /stats/reset` | zeroes the stats and the per-path attempt counts (so faults repeat) |
+//! | `POST /stats/reset` | zeroes the stats and the per-path attempt counts (so faults repeat), and empties the trace |
+//! | `GET /trace` | every data request since the reset (the last 100,000), see [`Trace`]: `{"requests": [{"method": "GET", "path": "/flags/br/br.gif", "status": 200, "start_us": 35, "end_us": 100412}], "dropped": 0}` |
 //! | `GET /faults`, `PUT /faults` | the fault knobs as JSON, see [`Faults`]; a missing field takes its default |
 //! | `GET /images` | `[{"name": "0.jpg", "bytes": 412345}, ...]` |
 //! | `GET /uploads`, `DELETE /uploads` | `[{"name": "a_32.jpg", "bytes": 1234}, ...]`; delete clears them all |
@@ -44,6 +45,7 @@
 
 mod remote;
 mod routes;
+mod trace;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -59,6 +61,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{oneshot, watch};
 
 pub use remote::RemoteServer;
+pub use trace::{Trace, TracedRequest};
 
 use crate::cli::CommonArgs;
 
@@ -176,6 +179,8 @@ pub struct ServerConfig {
     /// The listen backlog: `bind()`'s default of 128 overflows under a burst of connects, and
     /// the kernel's dropped SYNs cost each client a one-second retry.
     pub backlog: u32,
+    /// How many requests `/trace` remembers (the most recent); 0 records none.
+    pub trace_limit: usize,
 }
 
 impl Default for ServerConfig {
@@ -190,6 +195,7 @@ impl Default for ServerConfig {
             images_dir: None,
             upload_limit: 256 << 20,
             backlog: 4096,
+            trace_limit: 100_000,
         }
     }
 }
@@ -207,6 +213,7 @@ struct State {
     images: Images,
     uploads: Mutex<BTreeMap<String, Bytes>>,
     upload_limit: usize,
+    trace: trace::TraceLog,
 }
 
 #[derive(Default)]
@@ -251,6 +258,7 @@ impl State {
         c.bytes_out.store(0, Ordering::SeqCst);
         lock(&c.by_status).clear();
         lock(&self.attempts).clear();
+        self.trace.reset();
         self.reset_rendezvous();
     }
 
@@ -328,6 +336,7 @@ impl FakeServer {
             images,
             uploads: Mutex::new(BTreeMap::new()),
             upload_limit: config.upload_limit,
+            trace: trace::TraceLog::new(config.trace_limit),
         });
 
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -391,6 +400,11 @@ impl FakeServer {
 
     pub fn reset_stats(&self) {
         self.state.reset_stats();
+    }
+
+    /// Every data request since the last reset, with its arrival and the end of its answer.
+    pub fn trace(&self) -> Trace {
+        self.state.trace.snapshot()
     }
 
     pub fn faults(&self) -> Faults {
@@ -536,6 +550,20 @@ impl Server {
             Server::Embedded(s) => Ok(s.stats()),
             Server::Remote(s) => s.stats(),
         }
+    }
+
+    /// The server's view since the last reset: every request's arrival and end (`GET /trace`).
+    pub fn trace(&self) -> anyhow::Result<Trace> {
+        match self {
+            Server::Embedded(s) => Ok(s.trace()),
+            Server::Remote(s) => s.trace(),
+        }
+    }
+
+    /// The requests since the last reset as spans for a row's timeline: call it right after the
+    /// row, having reset the stats right before it.
+    pub fn spans(&self) -> anyhow::Result<Vec<crate::spans::Span>> {
+        Ok(self.trace()?.spans())
     }
 
     /// Zeroes the stats and the attempt counts, so the next variant sees the same faults.

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, bail};
 
-use super::{Faults, Stats, Upload};
+use super::{Faults, Stats, Trace, Upload};
 
 /// A standalone fake server, reached over HTTP (`cargo run -p common --bin fake-server`).
 #[derive(Debug)]
@@ -36,6 +36,10 @@ impl RemoteServer {
 
     pub fn stats(&self) -> anyhow::Result<Stats> {
         self.get_json("/stats")
+    }
+
+    pub fn trace(&self) -> anyhow::Result<Trace> {
+        self.get_json("/trace")
     }
 
     pub fn reset_stats(&self) -> anyhow::Result<()> {

@@ -74,22 +74,45 @@ pub(super) async fn serve(
     }
 }
 
-/// Counts a data request in flight until dropped, even if the client hangs up mid-answer.
-struct InFlight<'a>(&'a State);
+/// Counts a data request in flight until dropped, even if the client hangs up mid-answer, and
+/// then adds it to the trace: its end is taken before the count goes down, so the trace never
+/// shows more requests at once than `max_in_flight`.
+struct InFlight<'a> {
+    state: &'a State,
+    method: Method,
+    path: String,
+    status: Option<u16>,
+    start: std::time::Instant,
+}
 
 impl<'a> InFlight<'a> {
-    fn enter(state: &'a State) -> Self {
+    fn enter(state: &'a State, method: &Method, path: &str) -> Self {
         let c = &state.stats;
         c.requests.fetch_add(1, Ordering::SeqCst);
         let now = c.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         c.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        Self(state)
+        Self {
+            state,
+            method: method.clone(),
+            path: path.to_string(),
+            status: None,
+            start: std::time::Instant::now(),
+        }
+    }
+
+    /// Records the answer in the stats.
+    fn finish(&mut self, answer: Answer) -> Answer {
+        self.status = Some(answer.status().as_u16());
+        finish(self.state, answer)
     }
 }
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let end = std::time::Instant::now();
+        let path = std::mem::take(&mut self.path);
+        (self.state.trace).record(self.method.as_str(), path, self.status, self.start, end);
+        self.state.stats.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -118,6 +141,8 @@ async fn control(
             json(StatusCode::OK, &state.stats())
         }
         (["stats", "reset"], _) => not_allowed("POST"),
+        (["trace"], &Method::GET) => json(StatusCode::OK, &state.trace.snapshot()),
+        (["trace"], _) => not_allowed("GET"),
         (["faults"], &Method::GET) => json(StatusCode::OK, &state.faults()),
         (["faults"], &Method::PUT) => set_faults(state, req).await,
         (["faults"], _) => not_allowed("GET, PUT"),
@@ -153,12 +178,13 @@ async fn set_faults(state: &State, req: Request<Incoming>) -> Answer {
 
 const INDEX: &str = "fake server for the Rust concurrency workshop\n\
 GET /flags/{cc}/{cc}.gif, GET /flags/{cc}/metadata.json, GET /images/{n}.jpg, GET /images,\n\
-PUT|GET /uploads/{name}, GET|DELETE /uploads, GET /stats, POST /stats/reset, GET|PUT /faults\n";
+PUT|GET /uploads/{name}, GET|DELETE /uploads, GET /stats, POST /stats/reset, GET /trace,\n\
+GET|PUT /faults\n";
 
 /// A data route: counted, delayed, and subject to the injected faults.
 async fn data(state: &State, method: &Method, segments: &[&str], req: Request<Incoming>) -> Answer {
-    let _in_flight = InFlight::enter(state);
     let path = format!("/{}", segments.join("/"));
+    let mut in_flight = InFlight::enter(state, method, &path);
     let faults = state.faults();
     let attempt = {
         let mut attempts = lock(&state.attempts);
@@ -177,7 +203,7 @@ async fn data(state: &State, method: &Method, segments: &[&str], req: Request<In
                     .fetch_add(body.len() as u64, Ordering::SeqCst);
                 Some(body)
             }
-            Err(answer) => return finish(state, answer),
+            Err(answer) => return in_flight.finish(answer),
         }
     } else {
         None
@@ -213,7 +239,7 @@ async fn data(state: &State, method: &Method, segments: &[&str], req: Request<In
         let corrupt = chance(roll(&faults, &path, attempt, 3)) < faults.corrupt_rate;
         route(state, method, segments, body, corrupt)
     };
-    finish(state, answer)
+    in_flight.finish(answer)
 }
 
 fn route(

@@ -11,6 +11,7 @@ pub mod producer_consumer;
 pub mod semaphore;
 pub mod shutdown;
 pub mod timeouts;
+pub mod web;
 
 pub mod exercises;
 pub mod solutions;

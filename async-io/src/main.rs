@@ -6,7 +6,9 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use async_io::{anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts};
+use async_io::{
+    anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts, web,
+};
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
 
@@ -30,6 +32,9 @@ struct Cli {
     variant: Option<c10k::Variant>,
 
     #[command(flatten)]
+    web: web::WebArgs,
+
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -51,6 +56,8 @@ enum Demo {
     C10k,
     /// A service that finishes in-flight work and exits cleanly on Ctrl-C
     Shutdown,
+    /// The same web service blocking and async (axum), under load: requests per second
+    Web,
     /// (internal) the fake server in its own process, for c10k
     #[value(hide = true)]
     ServeChild,
@@ -60,6 +67,9 @@ enum Demo {
     /// The shutdown demo's service on its own: runs until Ctrl-C
     #[value(hide = true)]
     Service,
+    /// (internal) one web server in its own process, for web
+    #[value(hide = true)]
+    WebChild,
 }
 
 fn main() -> ExitCode {
@@ -81,6 +91,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Demo::Blocking => blocking::run(args),
         Demo::C10k => c10k::run(args, &exe()?, cli.tasks, in_tour),
         Demo::Shutdown => shutdown::run(args, &exe()?),
+        Demo::Web => web::run(args, &cli.web, &exe()?, in_tour),
         Demo::ServeChild => c10k::serve_child(),
         Demo::C10kChild => {
             let variant = cli.variant.context("c10k-child needs --variant")?;
@@ -91,5 +102,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             c10k::child(variant, cli.tasks.unwrap_or(1), url, args)
         }
         Demo::Service => shutdown::service(args),
+        Demo::WebChild => {
+            let kind = cli.web.serve.context("web-child needs --serve")?;
+            web::serve(args, &cli.web, kind)
+        }
     })
 }

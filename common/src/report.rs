@@ -131,6 +131,8 @@ pub struct Table {
     rows: Vec<Row>,
     seed: u64,
     quick: bool,
+    /// The numeric extra column the bars follow instead of wall time (longer is larger).
+    bar_by: Option<String>,
 }
 
 impl Table {
@@ -140,7 +142,15 @@ impl Table {
             rows: Vec::new(),
             seed: args.seed,
             quick: args.quick,
+            bar_by: None,
         }
+    }
+
+    /// Draws each row's bar in proportion to its numeric extra column `key` (e.g. requests per
+    /// second, where every row ran for the same wall time) instead of its wall time.
+    pub fn bar_by(mut self, key: &str) -> Self {
+        self.bar_by = Some(key.to_string());
+        self
     }
 
     /// Adds a row. Panics if its outcomes do not add up to its items: that is a bug in the demo,
@@ -287,7 +297,11 @@ impl Table {
                     .unwrap_or(0)
             })
             .collect();
-        let longest = self.rows.iter().map(|r| r.wall).max().unwrap_or_default();
+        let measure = |row: &Row| match &self.bar_by {
+            Some(key) => row.extra.get(key).and_then(Value::as_f64).unwrap_or(0.0),
+            None => row.wall.as_secs_f64(),
+        };
+        let longest = self.rows.iter().map(measure).fold(0.0, f64::max);
 
         let mut out = String::from("\n");
         let fmt_line = |line: &[String]| -> String {
@@ -308,7 +322,7 @@ impl Table {
         for (row, line) in self.rows.iter().zip(&cells) {
             out.push_str(&fmt_line(line));
             out.push_str("   ");
-            out.push_str(&bar(row.wall, longest, 24));
+            out.push_str(&bar(measure(row), longest, 24));
             out.push('\n');
         }
         out.push_str(&format!(
@@ -359,10 +373,10 @@ fn fmt_value(v: &Value) -> String {
     }
 }
 
-/// A bar of block characters, `width` cells for the longest wall time, eighths for the rest.
-fn bar(wall: Duration, longest: Duration, width: usize) -> String {
+/// A bar of block characters, `width` cells for the longest row, eighths for the rest.
+fn bar(value: f64, longest: f64, width: usize) -> String {
     const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    let fraction = wall.as_secs_f64() / longest.as_secs_f64().max(1e-9);
+    let fraction = value / longest.max(1e-9);
     let eighths = ((fraction * width as f64 * 8.0).round() as usize).max(1);
     let mut s = "█".repeat(eighths / 8);
     let rest = eighths % 8;
@@ -449,6 +463,17 @@ mod tests {
         assert_eq!(r["workers"], 8);
         assert_eq!(rows[0]["workers"], Value::Null);
         assert_eq!(r["extra"]["frames"], 12);
+    }
+
+    #[test]
+    fn bars_can_follow_an_extra_column() {
+        let mut t = Table::new("demo", &CommonArgs::default()).bar_by("req/s");
+        t.push(Row::new("slow", 10, Duration::from_secs(1)).extra("req/s", 40.0));
+        t.push(Row::new("fast", 10, Duration::from_secs(1)).extra("req/s", 4000.0));
+        let text = t.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(!lines[2].contains('█'), "a hundredth of the bar: {}", lines[2]);
+        assert!(lines[3].ends_with(&"█".repeat(24)));
     }
 
     #[test]

@@ -207,7 +207,9 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
     let announce = move |url: String| {
         println!("{url}");
         if !quiet {
-            eprintln!("{kind:?} server at {url}/api/flags/br (upstream {upstream_url}); Ctrl-C stops it");
+            eprintln!(
+                "{kind:?} server at {url}/api/flags/br (upstream {upstream_url}); Ctrl-C stops it"
+            );
         }
     };
     if kind == Kind::Blocking {
@@ -275,10 +277,18 @@ fn load_blocking(url: &str, connections: usize, duration: Duration) -> anyhow::R
 }
 
 /// `web --load URL`: one row per connection count.
-fn load_alone(args: &CommonArgs, url: &str, counts: &[usize], duration: Duration) -> anyhow::Result<()> {
+fn load_alone(
+    args: &CommonArgs,
+    url: &str,
+    counts: &[usize],
+    duration: Duration,
+) -> anyhow::Result<()> {
     let mut table = Table::new("web", args).bar_by("requests_per_s");
     for &n in counts {
-        say!("loading {url} with {n} connections for {:.1} s", duration.as_secs_f64());
+        say!(
+            "loading {url} with {n} connections for {:.1} s",
+            duration.as_secs_f64()
+        );
         let report = load_blocking(url, n, duration)?;
         table.push(load_row(&format!("{n} connections"), &report));
     }
@@ -306,7 +316,11 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
     let latency = args.latency_or(100, 20);
     let workers = args.workers_or(8);
     if in_tour && web.connections.is_empty() {
-        say!("the tour runs {} connections for {:.1} s; the full run:", counts[0], duration.as_secs_f64());
+        say!(
+            "the tour runs {} connections for {:.1} s; the full run:",
+            counts[0],
+            duration.as_secs_f64()
+        );
         say!("  cargo run --release -p async-io -- web --connections 1000 --duration 5");
     }
 
@@ -314,7 +328,9 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
     if let Some(limit) = open_file_limit() {
         let fits = (limit.saturating_sub(SPARE_FDS) / 3).max(1) as usize;
         for n in counts.iter_mut().filter(|n| **n > fits) {
-            say!("the open-file limit is {limit}: {fits} connections instead of {n} (raise it with `ulimit -n`)");
+            say!(
+                "the open-file limit is {limit}: {fits} connections instead of {n} (raise it with `ulimit -n`)"
+            );
             *n = fits;
         }
     }
@@ -337,10 +353,30 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
     for &n in &counts {
         let mut rates = Vec::new();
         for (kind, label, pool, ideal) in [
-            (Kind::Blocking, "blocking (std::net + ureq)", workers, workers.min(n) as f64 / (2.0 * lat_s)),
-            (Kind::Async, "async (axum + reqwest)", threads, n as f64 / lat_s),
-            (Kind::AsyncBlockingCall, "async, blocking call inside", threads, threads.min(n) as f64 / (2.0 * lat_s)),
-            (Kind::AsyncSpawnBlocking, "async, in spawn_blocking", BLOCKING_POOL, BLOCKING_POOL.min(n) as f64 / (2.0 * lat_s)),
+            (
+                Kind::Blocking,
+                "blocking (std::net + ureq)",
+                workers,
+                workers.min(n) as f64 / (2.0 * lat_s),
+            ),
+            (
+                Kind::Async,
+                "async (axum + reqwest)",
+                threads,
+                n as f64 / lat_s,
+            ),
+            (
+                Kind::AsyncBlockingCall,
+                "async, blocking call inside",
+                threads,
+                threads.min(n) as f64 / (2.0 * lat_s),
+            ),
+            (
+                Kind::AsyncSpawnBlocking,
+                "async, in spawn_blocking",
+                BLOCKING_POOL,
+                BLOCKING_POOL.min(n) as f64 / (2.0 * lat_s),
+            ),
         ] {
             let name = kind.to_possible_value().context("a kind without a name")?;
             let server = ServerProcess::spawn(
@@ -376,8 +412,12 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         summary.push((n, rates));
     }
     table.print();
-    say!("items = requests sent (answered, cut at the deadline as t/o, or failed); requests_per_s counts the answers");
-    say!("ideal: blocking and the pitfalls, threads / two latencies (calls one after the other); async, connections / one latency");
+    say!(
+        "items = requests sent (answered, cut at the deadline as t/o, or failed); requests_per_s counts the answers"
+    );
+    say!(
+        "ideal: blocking and the pitfalls, threads / two latencies (calls one after the other); async, connections / one latency"
+    );
     for (n, rates) in &summary {
         let find = |k: Kind| rates.iter().find(|r| r.0 == k);
         if let (Some(b), Some(a)) = (find(Kind::Blocking), find(Kind::Async)) {
@@ -385,11 +425,16 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
             let p99 = a.3.percentile(99.0).unwrap_or_default().as_secs_f64() / lat_s;
             say!(
                 "{n} connections: async {:.0}/s = {:.2} of the ideal {:.0}/s (aim >= 0.5), p99 {p99:.1}x the latency (aim <= 3x), {errors} errors (aim 0; t/o are the requests cut at the deadline), {:.1}x blocking (aim >= 25x)",
-                a.1, a.1 / a.2, a.2, a.1 / b.1.max(1e-9)
+                a.1,
+                a.1 / a.2,
+                a.2,
+                a.1 / b.1.max(1e-9)
             );
             say!(
                 "{n} connections: blocking {:.1}/s against its ceiling {:.1}/s ({:+.0}%, aim within 10%); its p50 {:.0} ms is time spent waiting for a worker",
-                b.1, b.2, (b.1 / b.2 - 1.0) * 100.0,
+                b.1,
+                b.2,
+                (b.1 / b.2 - 1.0) * 100.0,
                 b.3.percentile(50.0).unwrap_or_default().as_secs_f64() * 1e3
             );
         }

@@ -472,7 +472,11 @@ mod tests {
         t.push(Row::new("fast", 10, Duration::from_secs(1)).extra("req/s", 4000.0));
         let text = t.render();
         let lines: Vec<&str> = text.lines().collect();
-        assert!(!lines[2].contains('█'), "a hundredth of the bar: {}", lines[2]);
+        assert!(
+            !lines[2].contains('█'),
+            "a hundredth of the bar: {}",
+            lines[2]
+        );
         assert!(lines[3].ends_with(&"█".repeat(24)));
     }
 

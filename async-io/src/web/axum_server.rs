@@ -74,7 +74,11 @@ pub async fn flag_info(
 ) -> Result<FlagInfo, ApiError> {
     let lower = cc.to_ascii_lowercase();
     let (metadata, flag) = tokio::try_join!(
-        get_bytes(client, format!("{upstream}/flags/{lower}/metadata.json"), cc),
+        get_bytes(
+            client,
+            format!("{upstream}/flags/{lower}/metadata.json"),
+            cc
+        ),
         get_bytes(client, format!("{upstream}/flags/{lower}/{lower}.gif"), cc),
     )?;
     let metadata: Metadata = serde_json::from_slice(&metadata)

@@ -61,7 +61,9 @@ pub fn serve(listener: TcpListener, options: Options) -> io::Result<()> {
     }
     for stream in listener.incoming() {
         match stream {
-            Ok(stream) => tx.send(stream).map_err(|_| io::Error::other("every worker died"))?,
+            Ok(stream) => tx
+                .send(stream)
+                .map_err(|_| io::Error::other("every worker died"))?,
             // Out of file descriptors, or a connection reset while queued: wait and carry on.
             Err(e) => {
                 eprintln!("blocking server: accept failed ({e}); retrying");
@@ -85,7 +87,12 @@ fn handle(stream: TcpStream, agent: &ureq::Agent, options: &Options) -> io::Resu
         Err(e) if e.kind() == io::ErrorKind::InvalidData => {
             Err(ApiError::BadRequest(e.to_string()))
         }
-        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
             Err(ApiError::RequestTimeout)
         }
         Err(e) => return Err(e),
@@ -137,9 +144,14 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Option<(String, String)
             let path = target.split('?').next().unwrap_or_default();
             return Ok(Some((method.to_string(), path.to_string())));
         }
-        let (name, value) = header.split_once(':').ok_or_else(|| bad("malformed header"))?;
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| bad("malformed header"))?;
         if name.eq_ignore_ascii_case("content-length") {
-            content_length = value.trim().parse().map_err(|_| bad("bad Content-Length"))?;
+            content_length = value
+                .trim()
+                .parse()
+                .map_err(|_| bad("bad Content-Length"))?;
             if content_length > 1 << 16 {
                 return Err(bad("the body is too large"));
             }
@@ -171,7 +183,11 @@ fn route(
 /// The service itself: the metadata, then the flag, one after the other, as a Flask view would.
 pub fn flag_info(agent: &ureq::Agent, upstream: &str, cc: &str) -> Result<FlagInfo, ApiError> {
     let lower = cc.to_ascii_lowercase();
-    let metadata = get(agent, &format!("{upstream}/flags/{lower}/metadata.json"), cc)?;
+    let metadata = get(
+        agent,
+        &format!("{upstream}/flags/{lower}/metadata.json"),
+        cc,
+    )?;
     let flag = get(agent, &format!("{upstream}/flags/{lower}/{lower}.gif"), cc)?;
     let metadata: Metadata = serde_json::from_slice(&metadata)
         .map_err(|e| ApiError::Upstream(format!("bad metadata: {e}")))?;
@@ -184,10 +200,15 @@ pub fn flag_info(agent: &ureq::Agent, upstream: &str, cc: &str) -> Result<FlagIn
 
 /// One upstream GET; ureq 3 returns an error status as `Err`.
 fn get(agent: &ureq::Agent, url: &str, cc: &str) -> Result<Vec<u8>, ApiError> {
-    let answer = agent.get(url).call().and_then(|mut a| a.body_mut().read_to_vec());
+    let answer = agent
+        .get(url)
+        .call()
+        .and_then(|mut a| a.body_mut().read_to_vec());
     answer.map_err(|e| match e {
         ureq::Error::StatusCode(404) => ApiError::UnknownCode(cc.to_string()),
-        ureq::Error::StatusCode(status) => ApiError::Upstream(format!("upstream answered {status}")),
+        ureq::Error::StatusCode(status) => {
+            ApiError::Upstream(format!("upstream answered {status}"))
+        }
         ureq::Error::Timeout(_) => ApiError::UpstreamTimeout,
         other => ApiError::Upstream(other.to_string()),
     })

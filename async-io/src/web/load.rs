@@ -1,11 +1,13 @@
 //! # The load generator: `connections` clients, each sending requests back to back
 //!
-//! Like wrk or oha: every client keeps its connection alive while the server allows it and
-//! reconnects when the server closes it, for `duration`. At the deadline every request still in
+//! Like wrk or oha: every client connects, and once all have, sends requests back to back for
+//! `duration`, keeping its connection alive while the server allows it and reconnecting (inside
+//! the request's latency) when the server closes it. At the deadline every request still in
 //! flight is cut and counted as timed out, so the outcomes add up to the requests sent. Built on
 //! hyper's connection-level client: one connection per client, nothing pooled or retried behind
 //! our back.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,6 +17,7 @@ use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{CONNECTION, HOST};
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
+use tokio::sync::Barrier;
 use tokio::time::Instant;
 
 /// What one load run saw. `sent` = `ok + status_4xx + status_5xx + timed_out + connection_errors`.
@@ -56,15 +59,24 @@ impl LoadReport {
     }
 }
 
-/// Loads `url` (`http://host:port/path`) with `connections` clients for `duration`.
+/// Loads `url` (`http://host:port/path`) with `connections` clients for `duration`. Every
+/// client connects first; the clock starts once all have connected (or failed to: those connect
+/// again with their first request, which counts), so the burst of connects is not measured.
 pub async fn load(url: &str, connections: usize, duration: Duration) -> anyhow::Result<LoadReport> {
     let uri: Uri = url.parse().with_context(|| format!("not a URL: {url}"))?;
     anyhow::ensure!(uri.scheme_str() == Some("http"), "only http:// URLs: {url}");
     let host = uri.authority().context("a URL without a host")?.to_string();
     let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
-    let deadline = Instant::now() + duration;
+    let start = Arc::new(Barrier::new(connections));
     let clients: Vec<_> = (0..connections)
-        .map(|_| tokio::spawn(client(host.clone(), path.clone(), deadline)))
+        .map(|_| {
+            let (host, path, start) = (host.clone(), path.clone(), Arc::clone(&start));
+            tokio::spawn(async move {
+                let connected = tokio::time::timeout(CONNECT_LIMIT, connect(&host)).await;
+                start.wait().await;
+                client(connected.ok().and_then(Result::ok), host, path, duration).await
+            })
+        })
         .collect();
     let mut report = LoadReport {
         duration,
@@ -78,10 +90,18 @@ pub async fn load(url: &str, connections: usize, duration: Duration) -> anyhow::
     Ok(report)
 }
 
-/// One client: requests back to back until the deadline.
-async fn client(host: String, path: String, deadline: Instant) -> LoadReport {
+/// How long a client may take to connect before the clock starts.
+const CONNECT_LIMIT: Duration = Duration::from_secs(10);
+
+/// One client: requests back to back for `duration`.
+async fn client(
+    mut sender: Option<SendRequest<Empty<Bytes>>>,
+    host: String,
+    path: String,
+    duration: Duration,
+) -> LoadReport {
+    let deadline = Instant::now() + duration;
     let mut seen = LoadReport::default();
-    let mut sender: Option<SendRequest<Empty<Bytes>>> = None;
     while Instant::now() < deadline {
         let started = Instant::now();
         seen.sent += 1;
@@ -108,6 +128,15 @@ async fn client(host: String, path: String, deadline: Instant) -> LoadReport {
     seen
 }
 
+/// A new HTTP/1.1 connection to `host`.
+async fn connect(host: &str) -> anyhow::Result<SendRequest<Empty<Bytes>>> {
+    let tcp = tokio::net::TcpStream::connect(host).await?;
+    tcp.set_nodelay(true)?;
+    let (sender, connection) = http1::handshake(TokioIo::new(tcp)).await?;
+    tokio::spawn(connection); // moves the bytes, and ends when the connection closes
+    Ok(sender)
+}
+
 /// One request on the client's connection, connecting first if it has none (or it was closed).
 async fn request(
     sender: &mut Option<SendRequest<Empty<Bytes>>>,
@@ -115,11 +144,7 @@ async fn request(
     path: &str,
 ) -> anyhow::Result<u16> {
     if sender.as_ref().is_none_or(|s| s.is_closed()) {
-        let tcp = tokio::net::TcpStream::connect(host).await?;
-        tcp.set_nodelay(true)?;
-        let (s, connection) = http1::handshake(TokioIo::new(tcp)).await?;
-        tokio::spawn(connection); // moves the bytes, and ends when the connection closes
-        *sender = Some(s);
+        *sender = Some(connect(host).await?);
     }
     let s = sender.as_mut().context("connected above")?;
     s.ready().await?;

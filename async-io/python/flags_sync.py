@@ -96,7 +96,7 @@ class Handler(BaseHTTPRequestHandler):
 class PoolServer(HTTPServer):
     """HTTPServer whose connections are served by a fixed pool of threads."""
 
-    request_queue_size = 4096
+    request_queue_size = 128  # the listen backlog std::net's TcpListener asks for
 
     def __init__(self, address, handler, workers):
         super().__init__(address, handler)

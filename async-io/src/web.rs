@@ -359,36 +359,43 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         latency.as_millis()
     );
 
+    let warm_up = (duration / 5).min(Duration::from_secs(1));
+    say!(
+        "each server first warms up for {} ms with as many clients as it serves at once (not counted)",
+        warm_up.as_millis()
+    );
     let mut table = Table::new("web", args).bar_by("requests_per_s");
     let mut summary = Vec::new();
     for &n in &counts {
         let mut rates = Vec::new();
-        for (kind, label, pool, ideal) in [
+        // Each row: its pool as the table shows it, how many requests it serves at once, and
+        // how many upstream latencies each request waits (two when the calls go one by one).
+        for (kind, label, pool, at_once, latencies) in [
             (
                 Kind::Blocking,
                 "blocking (std::net + ureq)",
                 workers,
-                workers.min(n) as f64 / (2.0 * lat_s),
+                workers,
+                2.0,
             ),
-            (
-                Kind::Async,
-                "async (axum + reqwest)",
-                threads,
-                n as f64 / lat_s,
-            ),
+            (Kind::Async, "async (axum + reqwest)", threads, n, 1.0),
             (
                 Kind::AsyncBlockingCall,
                 "async, blocking call inside",
                 threads,
-                threads.min(n) as f64 / (2.0 * lat_s),
+                threads,
+                2.0,
             ),
             (
                 Kind::AsyncSpawnBlocking,
                 "async, in spawn_blocking",
                 BLOCKING_POOL,
-                BLOCKING_POOL.min(n) as f64 / (2.0 * lat_s),
+                BLOCKING_POOL,
+                2.0,
             ),
         ] {
+            let at_once = at_once.min(n);
+            let ideal = at_once as f64 / (latencies * lat_s);
             let name = kind.to_possible_value().context("a kind without a name")?;
             let server = ServerProcess::spawn(
                 exe,
@@ -407,8 +414,13 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
                     &web.upstream_timeout_ms.to_string(),
                 ],
             )?;
+            // The warm-up: as many clients as the server serves at once, not counted, so its
+            // upstream connections are open, as a running service's are, and nothing is left
+            // queued for the measured run.
+            let url = format!("{}/api/flags/br", server.url);
+            load_blocking(&url, at_once, warm_up)?;
             upstream.reset_stats()?;
-            let report = load_blocking(&format!("{}/api/flags/br", server.url), n, duration)?;
+            let report = load_blocking(&url, n, duration)?;
             drop(server);
             let peak = upstream.stats()?.max_in_flight;
             let rate = report.requests_per_s();

@@ -11,8 +11,6 @@
 //! workers do: a kept-alive idle connection would pin a worker. A deadline on reading the
 //! request (5 s by default) keeps a client that connects and says nothing, or trickles a byte at
 //! a time, from holding a worker forever. ureq, like `requests`, has no timeout unless given one.
-//! std's `TcpListener::bind` asks the kernel for a listen queue of 128 connections: under a
-//! burst of 1,000 connects it overflows, and the load generator sees a few connection resets.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -42,9 +40,10 @@ pub fn serve(listener: TcpListener, options: Options) -> io::Result<()> {
         .proxy(None)
         .build()
         .into();
-    // A rendezvous channel: a connection is accepted only when a worker is free to take it, so
-    // the waiting ones queue in the kernel, not in our memory.
-    let (tx, rx) = mpsc::sync_channel::<TcpStream>(0);
+    // The Book's unbounded channel: every connection is accepted at once and waits here for a
+    // worker. (A bounded one would leave them in the kernel's listen queue, which std asks to
+    // hold 128: under a burst of connects it overflows, and clients see resets.)
+    let (tx, rx) = mpsc::channel::<TcpStream>();
     let rx = Arc::new(Mutex::new(rx));
     for i in 0..options.workers {
         let (rx, agent, options) = (Arc::clone(&rx), agent.clone(), options.clone());

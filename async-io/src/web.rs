@@ -187,7 +187,8 @@ const BLOCKING_POOL: usize = 512;
 /// The async server's listen backlog (Linux caps it at `net.core.somaxconn`, 4096 by default).
 const BACKLOG: u32 = 4096;
 
-/// `web --serve KIND` (and `web-child`, its quiet form for a parent process): binds 127.0.0.1:`port`, prints the URL as the first line on stdout, serves.
+/// `web --serve KIND` (and `web-child`, its quiet form for a parent process): binds
+/// 127.0.0.1:`port`, prints the URL as the first line on stdout, and serves.
 pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()> {
     let embedded;
     let upstream = match &args.server {
@@ -209,8 +210,10 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
     let announce = move |url: String| {
         println!("{url}");
         if !quiet {
+            let kind = kind.to_possible_value().map(|v| v.get_name().to_string());
+            let kind = kind.unwrap_or_default();
             eprintln!(
-                "{kind:?} server at {url}/api/flags/br (upstream {upstream_url}); Ctrl-C stops it"
+                "{kind} server at {url}/api/flags/br (upstream {upstream_url}); Ctrl-C stops it"
             );
         }
     };
@@ -441,8 +444,9 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
     say!(
         "at the deadline (t/o: one per connection still waiting); requests_per_s counts the answers alone"
     );
+    say!("max in flight: the fake server's peak of upstream calls at once");
     say!(
-        "ideal: blocking and the pitfalls, threads / two latencies (calls one after the other); async, connections / one latency"
+        "ideal: requests served at once / the upstream wait (two latencies when the calls go one after the other)"
     );
     // The goals are for 1,000 connections at 100 ms; other sizes print the figures alone.
     let goals = latency == Duration::from_millis(100);
@@ -475,7 +479,9 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         );
     }
     if cfg!(debug_assertions) {
-        say!("(a debug build: the async rows are far from their ideal; measure with --release)");
+        say!(
+            "(a debug build: the unoptimised HTTP stack costs the async rows most; measure with --release)"
+        );
     }
     Ok(())
 }

@@ -167,7 +167,7 @@ pub struct WebArgs {
     pub connections: Vec<usize>,
 
     /// web: seconds each load runs [default: 5 alone, 1.5 in the tour]
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = seconds)]
     pub duration: Option<f64>,
 
     /// web: bound on every upstream call, in milliseconds
@@ -177,6 +177,15 @@ pub struct WebArgs {
     /// (internal) stop when stdin closes: how a parent process stops its child server
     #[arg(long, hide = true)]
     pub parent_pipe: bool,
+}
+
+/// A positive, finite number of seconds.
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x < 1e6 => Ok(x),
+        Ok(_) => Err("must be a positive number of seconds".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Descriptors kept free for everything else a process holds open.
@@ -298,15 +307,18 @@ fn load_alone(
     duration: Duration,
 ) -> anyhow::Result<()> {
     let mut table = Table::new("web", args).bar_by("requests_per_s");
+    let mut answered = 0;
     for &n in counts {
         say!(
             "loading {url} with {n} connections for {:.1} s",
             duration.as_secs_f64()
         );
         let report = load_blocking(url, n, duration)?;
+        answered += report.latencies.len();
         table.push(load_row(&format!("{n} connections"), &report, true));
     }
     table.print();
+    anyhow::ensure!(answered > 0, "nothing at {url} answered");
     Ok(())
 }
 
@@ -316,7 +328,6 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         web.duration
             .unwrap_or(args.pick(if in_tour { 1.5 } else { 5.0 }, 0.25)),
     );
-    anyhow::ensure!(duration > Duration::ZERO, "--duration must be positive");
     let mut counts = web.connections.clone();
     if counts.is_empty() {
         counts.push(args.pick(if in_tour { 200 } else { 1000 }, 20));

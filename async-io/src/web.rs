@@ -274,7 +274,8 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
 /// A load run as a table row: items are the requests sent, wall the duration; `breakdown` adds
 /// the errors by kind (status_4xx, status_5xx, connection_errors), which `err` sums.
 pub fn load_row(label: &str, report: &LoadReport, breakdown: bool) -> Row {
-    let ms = |p: f64| report.percentile(p).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+    // No answers, no percentiles: `null` in JSON, `-` in the table.
+    let ms = |p: f64| report.percentile(p).map(|d| d.as_secs_f64() * 1e3);
     let outcomes = Outcomes {
         ok: report.ok,
         errors: Some(report.status_4xx + report.status_5xx + report.connection_errors),

@@ -45,6 +45,9 @@ fn start_blocking(
     url
 }
 
+/// Worker threads of the async servers' runtime, whatever the machine.
+const RUNTIME_THREADS: usize = 2;
+
 /// An axum server on a thread of its own, with its own runtime.
 fn start_async(upstream: &str, handler: Handler, upstream_ms: u64) -> String {
     let timeout = Duration::from_millis(upstream_ms);
@@ -64,7 +67,11 @@ fn start_async(upstream: &str, handler: Handler, upstream_ms: u64) -> String {
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(RUNTIME_THREADS)
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             axum::serve(listener, axum_server::router(app, handler))
@@ -313,5 +320,29 @@ fn the_load_generators_counts_add_up() {
     assert!(
         refused.connection_errors > 0 && refused.ok == 0,
         "{refused:?}"
+    );
+}
+
+#[test]
+fn a_blocking_call_inside_async_holds_a_runtime_thread_and_spawn_blocking_does_not() {
+    // Answers wait for a batch of 16 that never gathers (or 500 ms), so every request the server
+    // serves at once is in flight upstream at once.
+    let upstream = fake(rendezvous(16, 500));
+    let url = start_async(upstream.url(), Handler::BlockingCall, 60_000);
+    burst(&url, 8);
+    let peak = upstream.stats().max_in_flight;
+    let threads = RUNTIME_THREADS as u64;
+    assert!(
+        peak <= threads,
+        "{peak} in flight on {threads} runtime threads"
+    );
+
+    let upstream = fake(rendezvous(16, 500));
+    let url = start_async(upstream.url(), Handler::SpawnBlocking, 60_000);
+    burst(&url, 8);
+    assert_eq!(
+        upstream.stats().max_in_flight,
+        8,
+        "every request on its own blocking thread"
     );
 }

@@ -60,7 +60,8 @@ async def json_errors(request, handler):
         return web.json_response({"error": str(e), "status": e.status}, status=e.status)
     except web.HTTPException as e:  # aiohttp's own 404 and 405
         body = {"error": e.reason, "status": e.status}
-        return web.json_response(body, status=e.status, headers=e.headers)
+        allow = {"Allow": e.headers["Allow"]} if "Allow" in e.headers else None
+        return web.json_response(body, status=e.status, headers=allow)
 
 
 def main():

@@ -1,7 +1,9 @@
 //! # web: the same service blocking and async, under load
 //!
 //! Python (the async course's "async web frameworks"): a Flask view that calls two other
-//! services with `requests` is moved to an async framework, `await`ing an `aiohttp` session,
+//! services, `meta = requests.get(meta_url, timeout=2).json()` then
+//! `gif = requests.get(gif_url, timeout=2).content`, is moved to an async framework as
+//! `meta, gif = await asyncio.gather(get_json(session, meta_url), get_bytes(session, gif_url))`,
 //! and a load test shows requests per second jump, because the handler spends its time waiting.
 //!
 //! The service: `GET /api/flags/{cc}` answers `{"cc":"BR","country":"Brazil","bytes":1234}`

@@ -218,9 +218,9 @@ fn the_async_server_has_more_than_8_upstream_calls_in_flight() {
 
 #[test]
 fn the_blocking_server_never_exceeds_its_workers() {
-    // Answers wait for a batch of 16 that can never gather (or 500 ms): every worker is busy
+    // Answers wait for a batch of 16 that can never gather (or 1 s): every worker is busy
     // at once, and no more.
-    let upstream = fake(rendezvous(16, 500));
+    let upstream = fake(rendezvous(16, 1_000));
     let url = start_blocking(upstream.url(), 4, Duration::from_secs(30), 60_000);
     burst(&url, 12);
     assert_eq!(upstream.stats().max_in_flight, 4);
@@ -325,9 +325,9 @@ fn the_load_generators_counts_add_up() {
 
 #[test]
 fn a_blocking_call_inside_async_holds_a_runtime_thread_and_spawn_blocking_does_not() {
-    // Answers wait for a batch of 16 that never gathers (or 500 ms), so every request the server
+    // Answers wait for a batch of 16 that never gathers (or 1 s), so every request the server
     // serves at once is in flight upstream at once.
-    let upstream = fake(rendezvous(16, 500));
+    let upstream = fake(rendezvous(16, 1_000));
     let url = start_async(upstream.url(), Handler::BlockingCall, 60_000);
     burst(&url, 8);
     let peak = upstream.stats().max_in_flight;
@@ -337,7 +337,7 @@ fn a_blocking_call_inside_async_holds_a_runtime_thread_and_spawn_blocking_does_n
         "{peak} in flight on {threads} runtime threads"
     );
 
-    let upstream = fake(rendezvous(16, 500));
+    let upstream = fake(rendezvous(16, 1_000));
     let url = start_async(upstream.url(), Handler::SpawnBlocking, 60_000);
     burst(&url, 8);
     assert_eq!(

@@ -1,13 +1,14 @@
 //! # The blocking server: `std::net`, a fixed pool of threads, a blocking client upstream
 //!
-//! Python: Flask under a sync WSGI server such as `gunicorn --workers 1 --threads 8`: each of
-//! eight threads takes one connection, calls the other services one after the other with
-//! `requests.get(url, timeout=2)`, answers, and only then takes the next connection.
+//! Python: Flask under a sync WSGI server, such as gunicorn's sync workers (`gunicorn
+//! --workers 8 app:app`): each of eight workers takes one connection, calls the other services
+//! one after the other with `requests.get(url, timeout=2)`, answers, closes the connection, and
+//! only then takes the next.
 //!
-//! This is the Rust Book's final-chapter design: a `TcpListener`, and threads that take accepted
-//! connections from a shared channel. Each worker holds its connection for the whole request,
-//! so the pool's size is the number of requests served at once, and everyone else waits in the
-//! channel or in the kernel's listen queue. The answer says `Connection: close`, as sync WSGI
+//! Here the workers are threads: the Rust Book's final-chapter design, a `TcpListener` and
+//! threads that take accepted connections from a shared channel. Each worker holds its
+//! connection for the whole request, so the pool's size is the number of requests served at
+//! once, and everyone else waits in the channel. The answer says `Connection: close`, as sync WSGI
 //! workers do: a kept-alive idle connection would pin a worker. A deadline on reading the
 //! request (5 s by default) keeps a client that connects and says nothing, or trickles a byte at
 //! a time, from holding a worker forever. ureq, like `requests`, has no timeout unless given one.

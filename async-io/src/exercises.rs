@@ -81,3 +81,36 @@ where
 {
     todo!("exercise 5: run the CPU job off the runtime's thread")
 }
+
+/// Exercise 6: the async web server's handler, the part that does the work. Fetch
+/// `{upstream}/flags/{cc}/metadata.json` and `{upstream}/flags/{cc}/{cc}.gif` (the code in lower
+/// case) at the same time with the shared `client`, and answer
+/// `FlagInfo { cc, country: the metadata's "country", bytes: the flag's length }`. `cc` is already
+/// checked (two letters, upper case, like "BR"); the client carries the upstream timeout.
+///
+/// Every failure becomes the error whose status the server answers: the upstream's 404 is
+/// `ApiError::UnknownCode(cc)` (404), any other error status or failed call is
+/// `ApiError::Upstream(why)` (502), and a timeout is `ApiError::UpstreamTimeout` (504).
+///
+/// A first nudge: `tokio::try_join!` runs two futures at once and stops at the first error.
+pub async fn flag_info(
+    client: &reqwest::Client,
+    upstream: &str,
+    cc: &str,
+) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
+    todo!("exercise 6: fetch the metadata and the flag at once, map failures to statuses")
+}
+
+/// Exercise 7: `crate::web::blocking::flag_info(&agent, &upstream, &cc)` is the same service
+/// with a blocking client (ureq). Call it from this `async fn` without stalling the runtime: the
+/// tests run several of these at once on a single-threaded runtime and expect their upstream
+/// calls to overlap. If the blocking code panics, answer `ApiError::Internal(why)` (500).
+///
+/// A first nudge: a blocking call belongs on a thread that is allowed to block.
+pub async fn flag_info_blocking(
+    agent: ureq::Agent,
+    upstream: String,
+    cc: String,
+) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
+    todo!("exercise 7: move the blocking call to tokio's blocking pool")
+}

@@ -13,6 +13,7 @@ pub mod semaphore;
 pub mod server_stats;
 pub mod shutdown;
 pub mod timeouts;
+pub mod web;
 
 pub mod exercises;
 pub mod solutions;

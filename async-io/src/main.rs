@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use async_io::{
-    anatomy, blocking, c10k, flags, producer_consumer, runtimes, semaphore, shutdown, timeouts,
+    anatomy, blocking, c10k, flags, producer_consumer, runtimes, semaphore, shutdown, timeouts, web,
 };
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
@@ -30,6 +30,9 @@ struct Cli {
     /// (internal) which variant a c10k child process measures
     #[arg(long, hide = true, value_name = "VARIANT")]
     variant: Option<c10k::Variant>,
+
+    #[command(flatten)]
+    web: web::WebArgs,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -55,6 +58,8 @@ enum Demo {
     C10k,
     /// A service that finishes in-flight work on Ctrl-C and aborts it on a second Ctrl-C
     Shutdown,
+    /// The same web service blocking and async (axum), under load: requests per second
+    Web,
     /// (internal) the fake server in its own process, for c10k
     #[value(hide = true)]
     ServeChild,
@@ -64,6 +69,9 @@ enum Demo {
     /// The shutdown demo's service on its own: runs until Ctrl-C
     #[value(hide = true)]
     Service,
+    /// (internal) one web server in its own process, for web
+    #[value(hide = true)]
+    WebChild,
 }
 
 fn main() -> ExitCode {
@@ -86,6 +94,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Demo::Runtimes => runtimes::run(args),
         Demo::C10k => c10k::run(args, &exe()?, cli.tasks, in_tour),
         Demo::Shutdown => shutdown::run(args, &exe()?),
+        Demo::Web => web::run(args, &cli.web, &exe()?, in_tour),
         Demo::ServeChild => c10k::serve_child(),
         Demo::C10kChild => {
             let variant = cli.variant.context("c10k-child needs --variant")?;
@@ -96,5 +105,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             c10k::child(variant, cli.tasks.unwrap_or(1), url, args)
         }
         Demo::Service => shutdown::service(args),
+        Demo::WebChild => {
+            let kind = cli.web.serve.context("web-child needs --serve")?;
+            web::serve(args, &cli.web, kind)
+        }
     })
 }

@@ -118,3 +118,55 @@ where
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
 }
+
+/// Exercise 6: both upstream calls at once with `try_join!`; each failure mapped to its status.
+pub async fn flag_info(
+    client: &reqwest::Client,
+    upstream: &str,
+    cc: &str,
+) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
+    use crate::web::{ApiError, FlagInfo, Metadata};
+    async fn get(client: &reqwest::Client, url: String, cc: &str) -> Result<Vec<u8>, ApiError> {
+        let failed = |e: reqwest::Error| {
+            if e.is_timeout() {
+                ApiError::UpstreamTimeout
+            } else {
+                ApiError::Upstream(e.to_string())
+            }
+        };
+        let answer = client.get(url).send().await.map_err(failed)?;
+        match answer.status() {
+            reqwest::StatusCode::NOT_FOUND => Err(ApiError::UnknownCode(cc.to_string())),
+            s if !s.is_success() => Err(ApiError::Upstream(format!("upstream answered {s}"))),
+            _ => Ok(answer.bytes().await.map_err(failed)?.to_vec()),
+        }
+    }
+    let lower = cc.to_ascii_lowercase();
+    let (metadata, flag) = tokio::try_join!(
+        get(
+            client,
+            format!("{upstream}/flags/{lower}/metadata.json"),
+            cc
+        ),
+        get(client, format!("{upstream}/flags/{lower}/{lower}.gif"), cc),
+    )?;
+    let metadata: Metadata = serde_json::from_slice(&metadata)
+        .map_err(|e| ApiError::Upstream(format!("bad metadata: {e}")))?;
+    Ok(FlagInfo {
+        cc: cc.to_string(),
+        country: metadata.country,
+        bytes: flag.len() as u64,
+    })
+}
+
+/// Exercise 7: `spawn_blocking` runs the blocking call on tokio's blocking pool; its `JoinError`
+/// (the closure panicked) becomes a 500.
+pub async fn flag_info_blocking(
+    agent: ureq::Agent,
+    upstream: String,
+    cc: String,
+) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
+    tokio::task::spawn_blocking(move || crate::web::blocking::flag_info(&agent, &upstream, &cc))
+        .await
+        .map_err(|e| crate::web::ApiError::Internal(e.to_string()))?
+}

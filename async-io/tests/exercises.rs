@@ -249,3 +249,140 @@ fn exercise_5_returns_the_jobs_result() {
         assert_eq!(primes, 1_229);
     });
 }
+
+fn upstream_client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(timeout)
+        .build()
+        .unwrap()
+}
+
+/// The flag's size as the fake server serves it.
+fn flag_size(server: &FakeServer, cc: &str) -> u64 {
+    let url = flag_url(server, cc);
+    ureq::get(&url)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap()
+        .len() as u64
+}
+
+#[test]
+fn exercise_6_answers_the_country_and_the_flags_size() {
+    common::guard::exercise(6, "is every upstream call awaited?", || {
+        let server = server(Faults::default());
+        let got = tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async_io::workshop::flag_info(
+                &upstream_client(Duration::from_secs(30)),
+                server.url(),
+                "BR",
+            ));
+        let expected = async_io::web::FlagInfo {
+            cc: "BR".into(),
+            country: "Brazil".into(),
+            bytes: flag_size(&server, "br"),
+        };
+        assert_eq!(got, Ok(expected));
+    });
+}
+
+#[test]
+fn exercise_6_fetches_the_metadata_and_the_flag_at_once() {
+    common::guard::exercise(6, "does each call wait for the other?", || {
+        let server = server(Faults {
+            rendezvous: Some(Rendezvous {
+                count: 2,
+                timeout_ms: 5_000,
+            }),
+            ..Faults::default()
+        });
+        let got = tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async_io::workshop::flag_info(
+                &upstream_client(Duration::from_secs(30)),
+                server.url(),
+                "JP",
+            ));
+        assert!(got.is_ok(), "{got:?}");
+        let peak = server.stats().max_in_flight;
+        assert_eq!(
+            peak, 2,
+            "the two upstream calls were not in flight together"
+        );
+    });
+}
+
+#[test]
+fn exercise_6_maps_upstream_failures_to_statuses() {
+    common::guard::exercise(6, "does a timeout still end the call?", || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let status = |server: &FakeServer, cc: &str, timeout: Duration| {
+            let got = runtime.block_on(async_io::workshop::flag_info(
+                &upstream_client(timeout),
+                server.url(),
+                cc,
+            ));
+            got.map_err(|e| e.status())
+        };
+        let fine = server(Faults::default());
+        let failing = server(Faults {
+            error_rate: 1.0,
+            ..Faults::default()
+        });
+        let slow = server(Faults {
+            latency_ms: 20_000,
+            ..Faults::default()
+        });
+        let long = Duration::from_secs(30);
+        assert_eq!(status(&fine, "ZZ", long), Err(404), "an unknown code");
+        assert_eq!(status(&failing, "BR", long), Err(502), "upstream 503");
+        let short = Duration::from_millis(300);
+        assert_eq!(status(&slow, "BR", short), Err(504), "upstream too slow");
+    });
+}
+
+#[test]
+fn exercise_7_the_blocking_call_leaves_the_runtime_free() {
+    common::guard::exercise(
+        7,
+        "does the blocking call still run on the runtime's thread?",
+        || {
+            // Upstream answers wait until 4 calls are in flight (or 1 s passes): on a
+            // single-threaded runtime, only calls on other threads can overlap.
+            let server = server(Faults {
+                rendezvous: Some(Rendezvous {
+                    count: 4,
+                    timeout_ms: 1_000,
+                }),
+                ..Faults::default()
+            });
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .timeout_global(Some(Duration::from_secs(30)))
+                .build()
+                .into();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let codes = ["BR", "JP", "DE", "MX"];
+            let got = runtime.block_on(futures::future::join_all(codes.iter().map(|cc| {
+                async_io::workshop::flag_info_blocking(
+                    agent.clone(),
+                    server.url().into(),
+                    cc.to_string(),
+                )
+            })));
+            for (cc, got) in codes.iter().zip(&got) {
+                let info = got.as_ref().unwrap_or_else(|e| panic!("{cc}: {e}"));
+                assert_eq!(info.cc, *cc);
+                assert_eq!(info.bytes, flag_size(&server, &cc.to_lowercase()));
+            }
+            let peak = server.stats().max_in_flight;
+            assert_eq!(peak, 4, "the four blocking calls did not overlap");
+        },
+    );
+}

@@ -81,8 +81,14 @@ const GRACE: Duration = Duration::from_secs(2);
 
 impl ServerProcess {
     pub fn start(exe: &Path) -> anyhow::Result<Self> {
+        Self::spawn(exe, &["serve-child"])
+    }
+
+    /// Any server this program runs as a child with `args`: it prints its URL as the first line
+    /// on stdout and stops when its stdin closes (the `web` demo's servers use it too).
+    pub fn spawn(exe: &Path, args: &[&str]) -> anyhow::Result<Self> {
         let child = Command::new(exe)
-            .arg("serve-child")
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()

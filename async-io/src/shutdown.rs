@@ -256,7 +256,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     }
     let job_ms = args.latency_or(300, 60).as_millis() as u64;
     let after = 3;
-    let mut table = Table::new("shutdown", args);
+    let mut table = Table::new("shutdown", args).different_work(); // one Ctrl-C or two: not the same work
     let mut sessions = Vec::new();
     for twice in [false, true] {
         let (name, what) = if twice {

@@ -136,7 +136,10 @@ fn images_dir_serves_the_folders_photos_by_extension() {
     assert_eq!(content_type("holiday.jpg"), "image/jpeg");
     for (name, kind) in photos {
         assert_eq!(content_type(name), kind, "{name}");
-        assert_eq!(get(&format!("{}/images/{name}", s.url())).1, name.as_bytes());
+        assert_eq!(
+            get(&format!("{}/images/{name}", s.url())).1,
+            name.as_bytes()
+        );
     }
     assert_eq!(get(&format!("{}/images/notes.txt", s.url())).0, 404);
     assert_eq!(get(&format!("{}/images/raw.tiff", s.url())).0, 404);
@@ -144,7 +147,14 @@ fn images_dir_serves_the_folders_photos_by_extension() {
     let names: Vec<&str> = list.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(
         names,
-        ["beach.JPEG", "cat.gif", "holiday.jpg", "phone.webp", "scan.bmp", "screenshot.png"]
+        [
+            "beach.JPEG",
+            "cat.gif",
+            "holiday.jpg",
+            "phone.webp",
+            "scan.bmp",
+            "screenshot.png"
+        ]
     );
     assert_eq!(list[2].bytes, jpeg.len() as u64);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -23,7 +23,7 @@ use crate::thumbs::{self, BadImage, Thumb};
 pub enum Outcome {
     /// Every thumbnail uploaded.
     Done,
-    /// Not a usable JPEG (corrupt, truncated, unsupported): reported and skipped, not retried.
+    /// Not a usable photo (corrupt, truncated, an unknown format): reported and skipped, not retried.
     Skipped(String),
     /// A download or upload still failed after the retries.
     Failed(String),

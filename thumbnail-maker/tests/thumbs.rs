@@ -220,7 +220,7 @@ fn exif_rotated_pngs_come_out_upright_too() {
 }
 
 #[test]
-fn a_large_jpeg_is_decoded_reduced_and_turned_before_it_is_shrunk() {
+fn a_large_photo_is_reduced_and_turned_before_each_width_is_made() {
     // 1600x800 stored, orientation 6: the thumbnail of width 100 comes from the stored height
     // axis (800 across once upright), asked for at 200: a 1/4 decode. Wrong axes would give a
     // 1/8 decode of 100 across, smaller than the reducing gap, or the wrong shape.
@@ -238,6 +238,19 @@ fn a_large_jpeg_is_decoded_reduced_and_turned_before_it_is_shrunk() {
     let (image, full) = thumbs::open(&jpeg, 100).unwrap();
     assert_eq!(full, (800, 1600), "the full upright size");
     assert_eq!((image.width(), image.height()), (200, 400), "a 1/4 decode");
+
+    // The same as a PNG: decoded at full size, shrunk once to 200 across, then turned.
+    let mut png = Vec::new();
+    let mut encoder = PngEncoder::new(&mut png);
+    encoder.set_exif_metadata(exif).unwrap();
+    encoder
+        .write_image(stored.as_bytes(), 1600, 800, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let made = thumbs::make(&png, &[100]).unwrap();
+    assert_marked(&made[0], (100, 200), "PNG 1600x800, orientation 6");
+    let (image, full) = thumbs::open(&png, 100).unwrap();
+    assert_eq!(full, (800, 1600), "the full upright size");
+    assert_eq!((image.width(), image.height()), (200, 400), "shrunk once");
 }
 
 #[test]

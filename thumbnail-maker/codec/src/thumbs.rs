@@ -15,7 +15,8 @@
 //!    `.jpg` is still a PNG); JPEG, PNG, WebP, GIF and BMP are enabled;
 //! 2. a JPEG is decoded by jpeg-decoder at the smallest DCT scale still at least twice the widest
 //!    thumbnail across ([`Decoder::scale`], Pillow's draft mode and its `reducing_gap=2`); a CMYK
-//!    or 16-bit JPEG, and every other format, by `image` at full size (it turns CMYK into RGB);
+//!    or 16-bit JPEG, and every other format, by `image` at full size (it turns CMYK into RGB),
+//!    then shrunk once to that same size;
 //! 3. the EXIF orientation ([`Orientation::from_exif_chunk`], or [`ImageDecoder::orientation`])
 //!    turns the pixels upright ([`DynamicImage::apply_orientation`]);
 //! 4. [`DynamicImage::thumbnail_exact`], the sized form of Pillow's `thumbnail` (each source
@@ -114,8 +115,9 @@ pub fn make(bytes: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
         .collect()
 }
 
-/// Decodes a photo of any enabled format, upright; a JPEG reduced to at least twice `largest`
-/// across. Returns the pixels and the photo's full upright size, which sets the thumbnails'.
+/// Decodes a photo of any enabled format, upright, reduced to about twice `largest` across (a
+/// JPEG by a reduced decode, at least that; the others by a first shrink). Returns the pixels and
+/// the photo's full upright size, from which the thumbnails' sizes are computed.
 pub fn open(bytes: &[u8], largest: u32) -> Result<(DynamicImage, (u32, u32)), BadImage> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -132,9 +134,23 @@ pub fn open(bytes: &[u8], largest: u32) -> Result<(DynamicImage, (u32, u32)), Ba
     let mut decoder = reader.into_decoder().map_err(bad)?;
     let orientation = decoder.orientation().map_err(bad)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(bad)?;
+    // No reduced decode here: one `thumbnail_exact` down to the size a draft decode would give
+    // stands in for it, so each width is made from a small image, as for a JPEG. It runs before
+    // the turn upright, on fewer pixels, so sideways photos swap the axes.
+    let sideways = orientation.to_exif() >= 5;
+    let (w, h) = (image.width(), image.height());
+    let full = if sideways { (h, w) } else { (w, h) };
+    let (across, down) = target_size(full.0, full.1, largest.saturating_mul(2));
+    if across < full.0 {
+        let (w, h) = if sideways {
+            (down, across)
+        } else {
+            (across, down)
+        };
+        image = image.thumbnail_exact(w, h);
+    }
     image.apply_orientation(orientation);
-    let size = (image.width(), image.height());
-    Ok((image, size))
+    Ok((image, full))
 }
 
 /// jpeg-decoder's reduced decode of an RGB or greyscale JPEG; `None` for the others (CMYK,

@@ -6,7 +6,8 @@
 //! - `one_width`: the whole step for a single thumbnail;
 //! - `decode_reduced`: its decode alone, at the reduced scale `thumbs::make` asks for
 //!   (`thumbs::open`: jpeg-decoder's draft mode);
-//! - `thumbnails_all_widths`: its three `thumbnail_exact` calls alone, from the decoded pixels;
+//! - `thumbnails_all_widths`: its three `thumbnail_exact` calls alone, as it makes them: 200
+//!   from the decoded pixels, 64 from the 200, 32 from the 64;
 //! - `full_decode`: what decoding the JPEG at full size would cost, without `scale()`;
 //! - `png_all_widths`: the whole step on the same photo saved as PNG, a format without a
 //!   reduced decode: the full-size decode is most of it.
@@ -63,11 +64,15 @@ fn decode_reduced(bencher: Bencher, size: &str) {
 #[divan::bench(args = SIZES)]
 fn thumbnails_all_widths(bencher: Bencher, size: &str) {
     let (image, (w, h)) = thumbs::open(photo(size), 200).expect("a valid photo");
+    let size = |width| thumbs::target_size(w, h, width);
     bencher.bench(|| {
-        WIDTHS.map(|width| {
-            let (tw, th) = thumbs::target_size(w, h, width);
-            black_box(&image).thumbnail_exact(tw, th)
-        })
+        let (w200, h200) = size(200);
+        let t200 = black_box(&image).thumbnail_exact(w200, h200);
+        let (w64, h64) = size(64);
+        let t64 = t200.thumbnail_exact(w64, h64);
+        let (w32, h32) = size(32);
+        let t32 = t64.thumbnail_exact(w32, h32);
+        [t32, t64, t200]
     });
 }
 

@@ -90,6 +90,10 @@ fn landscape_photo_gets_every_width_and_its_aspect_ratio() {
     for t in &made {
         assert_eq!(thumbs::jpeg_size(&t.jpeg), Some((t.width, t.height)));
     }
+    // Made widest first, handed back in the order asked for, a repeated width included.
+    let made = thumbs::make(&jpeg, &[64, 200, 32, 64]).unwrap();
+    let sizes: Vec<_> = made.iter().map(|t| (t.width, t.height)).collect();
+    assert_eq!(sizes, vec![(64, 43), (200, 133), (32, 21), (64, 43)]);
 }
 
 #[test]

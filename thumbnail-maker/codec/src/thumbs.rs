@@ -20,9 +20,9 @@
 //! 3. the EXIF orientation ([`Orientation::from_exif_chunk`], or [`ImageDecoder::orientation`])
 //!    turns the pixels upright ([`DynamicImage::apply_orientation`]);
 //! 4. [`DynamicImage::thumbnail_exact`], the sized form of Pillow's `thumbnail` (each source
-//!    pixel counted once), makes each width from the same decoded pixels, at the size Pillow
-//!    computes from the full photo; an image no wider than a thumbnail is kept at its own size,
-//!    because `thumbnail` would enlarge it;
+//!    pixel counted once), makes each width at the size Pillow computes from the full photo,
+//!    widest first, each from the smallest image still at least twice as wide; an image no wider
+//!    than a thumbnail is kept at its own size, because `thumbnail` would enlarge it;
 //! 5. `image`'s JPEG encoder at quality 85, from RGB or greyscale (it takes no alpha).
 //!
 //! [`make`] is the whole per-image cost (`cargo bench -p thumbnail-maker` measures it).
@@ -91,28 +91,37 @@ pub fn target_size(width: u32, height: u32, requested: u32) -> (u32, u32) {
 /// Makes one thumbnail per width from the bytes of a photo, in the order of `widths`.
 pub fn make(bytes: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
     let largest = widths.iter().copied().max().unwrap_or(1);
-    let (image, (full_width, full_height)) = open(bytes, largest)?;
-    widths
-        .iter()
-        .map(|&requested| {
-            // `thumbnail_exact` would enlarge: `target_size` never asks for more than the photo's
-            // own width, and a photo already that narrow is kept as it is.
-            let (width, height) = target_size(full_width, full_height, requested);
-            let small = if image.width() > width {
-                image.thumbnail_exact(width, height)
-            } else {
-                image.clone()
-            };
-            let jpeg = encode(&small)?;
-            let (width, height) = (small.width(), small.height());
-            Ok(Thumb {
-                requested,
-                width,
-                height,
-                jpeg,
-            })
-        })
-        .collect()
+    let (mut source, (full_width, full_height)) = open(bytes, largest)?;
+    // Widest first, each from the smallest image made so far that is still at least twice as
+    // wide (the reducing gap again): the narrower thumbnails then cost next to nothing.
+    let mut order: Vec<usize> = (0..widths.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(widths[i]));
+    let mut made = Vec::with_capacity(widths.len());
+    let mut previous: Option<DynamicImage> = None;
+    for i in order {
+        let requested = widths[i];
+        if let Some(smaller) = previous.take_if(|p| p.width() >= 2 * requested) {
+            source = smaller;
+        }
+        // `thumbnail_exact` would enlarge: `target_size` never asks for more than the photo's
+        // own width, and a photo already that narrow is kept as it is.
+        let (width, height) = target_size(full_width, full_height, requested);
+        let small = if source.width() > width {
+            source.thumbnail_exact(width, height)
+        } else {
+            source.clone()
+        };
+        let thumb = Thumb {
+            requested,
+            width: small.width(),
+            height: small.height(),
+            jpeg: encode(&small)?,
+        };
+        made.push((i, thumb));
+        previous = Some(small);
+    }
+    made.sort_by_key(|&(i, _)| i);
+    Ok(made.into_iter().map(|(_, thumb)| thumb).collect())
 }
 
 /// Decodes a photo of any enabled format, upright, reduced to about twice `largest` across (a

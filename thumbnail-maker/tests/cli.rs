@@ -80,6 +80,8 @@ fn a_folder_of_real_world_shapes_and_formats_is_handled_and_verified() {
     write("cat.gif", photo(120, 90, false, ImageFormat::Gif));
     write("scan.bmp", photo(500, 300, false, ImageFormat::Bmp));
     write("renamed.jpg", photo(320, 200, false, ImageFormat::Png));
+    // Beside landscape.jpg, in another shape: were its thumbnails named alike, one would be lost.
+    write("landscape.png", photo(300, 100, false, ImageFormat::Png));
     write("broken.jpg", b"\xff\xd8\xff not really".to_vec());
     let png = photo(400, 300, false, ImageFormat::Png);
     write("truncated.png", png[..png.len() / 2].to_vec());
@@ -124,13 +126,13 @@ fn a_folder_of_real_world_shapes_and_formats_is_handled_and_verified() {
     assert!(!stdout.contains("notes.txt"), "{stdout}");
     assert!(stdout.contains("skipped broken.jpg: "), "{stdout}");
     assert!(stdout.contains("skipped truncated.png: "), "{stdout}");
-    // Twelve photos done and verified (36 thumbnails), the two broken ones skipped.
+    // Thirteen photos done and verified (39 thumbnails), the two broken ones skipped.
     assert!(
-        stdout.contains("12 done, 2 skipped, 0 failed; 36 thumbnails verified"),
+        stdout.contains("13 done, 2 skipped, 0 failed; 39 thumbnails verified"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("images: 12 succeeded, 2 skipped, 0 failed"),
+        stdout.contains("images: 13 succeeded, 2 skipped, 0 failed"),
         "{stdout}"
     );
     std::fs::remove_dir_all(&dir).unwrap();

@@ -124,10 +124,13 @@ pub fn make(bytes: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
     Ok(made.into_iter().map(|(_, thumb)| thumb).collect())
 }
 
+/// A decoded photo, and the full upright size of the photo it was decoded from.
+pub type Opened = (DynamicImage, (u32, u32));
+
 /// Decodes a photo of any enabled format, upright, reduced to about twice `largest` across (a
 /// JPEG by a reduced decode, at least that; the others by a first shrink). Returns the pixels and
 /// the photo's full upright size, from which the thumbnails' sizes are computed.
-pub fn open(bytes: &[u8], largest: u32) -> Result<(DynamicImage, (u32, u32)), BadImage> {
+pub fn open(bytes: &[u8], largest: u32) -> Result<Opened, BadImage> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(bad)?;
@@ -164,10 +167,7 @@ pub fn open(bytes: &[u8], largest: u32) -> Result<(DynamicImage, (u32, u32)), Ba
 
 /// jpeg-decoder's reduced decode of an RGB or greyscale JPEG; `None` for the others (CMYK,
 /// 16-bit), which `image` decodes at full size.
-fn open_jpeg_reduced(
-    bytes: &[u8],
-    largest: u32,
-) -> Result<Option<(DynamicImage, (u32, u32))>, BadImage> {
+fn open_jpeg_reduced(bytes: &[u8], largest: u32) -> Result<Option<Opened>, BadImage> {
     let mut decoder = Decoder::new(bytes);
     decoder.read_info().map_err(bad)?;
     let info = decoder.info().ok_or_else(|| bad("no JPEG header"))?;

@@ -100,7 +100,7 @@ pub fn make(bytes: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
     let mut previous: Option<DynamicImage> = None;
     for i in order {
         let requested = widths[i];
-        if let Some(smaller) = previous.take_if(|p| p.width() >= 2 * requested) {
+        if let Some(smaller) = previous.take_if(|p| p.width() >= requested.saturating_mul(2)) {
             source = smaller;
         }
         // `thumbnail_exact` would enlarge: `target_size` never asks for more than the photo's

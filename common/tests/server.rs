@@ -131,34 +131,73 @@ fn images_are_jpegs_cycling_through_the_variants_and_listed() {
 }
 
 #[test]
-fn images_dir_serves_the_folders_jpegs() {
+fn images_dir_serves_the_folders_photos_by_extension() {
     let dir = std::env::temp_dir().join(format!("fake-server-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let jpeg = common::images::photo_jpeg(40, 30, 7);
     std::fs::write(dir.join("holiday.jpg"), &jpeg).unwrap();
+    // The server never decodes: a file is served by its extension, whatever its bytes.
+    let photos = [
+        ("beach.JPEG", "image/jpeg"),
+        ("screenshot.png", "image/png"),
+        ("phone.webp", "image/webp"),
+        ("cat.gif", "image/gif"),
+        ("scan.bmp", "image/bmp"),
+    ];
+    for (name, _) in photos {
+        std::fs::write(dir.join(name), name.as_bytes()).unwrap();
+    }
     std::fs::write(dir.join("notes.txt"), b"not an image").unwrap();
+    std::fs::write(dir.join("raw.tiff"), b"not served either").unwrap();
     let s = FakeServer::start(ServerConfig {
         images_dir: Some(dir.clone()),
         ..ServerConfig::default()
     })
     .unwrap();
     assert_eq!(get(&format!("{}/images/holiday.jpg", s.url())).1, jpeg);
+    let content_type = |name: &str| {
+        let answer = agent()
+            .get(&format!("{}/images/{name}", s.url()))
+            .call()
+            .unwrap();
+        let kind = answer.headers().get("content-type").unwrap();
+        kind.to_str().unwrap().to_string()
+    };
+    assert_eq!(content_type("holiday.jpg"), "image/jpeg");
+    for (name, kind) in photos {
+        assert_eq!(content_type(name), kind, "{name}");
+        assert_eq!(
+            get(&format!("{}/images/{name}", s.url())).1,
+            name.as_bytes()
+        );
+    }
     assert_eq!(get(&format!("{}/images/notes.txt", s.url())).0, 404);
-    let list = json(&format!("{}/images", s.url()));
+    assert_eq!(get(&format!("{}/images/raw.tiff", s.url())).0, 404);
+    let list: Vec<Upload> = serde_json::from_value(json(&format!("{}/images", s.url()))).unwrap();
+    let names: Vec<&str> = list.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(
-        list,
-        serde_json::json!([{"name": "holiday.jpg", "bytes": jpeg.len()}])
+        names,
+        [
+            "beach.JPEG",
+            "cat.gif",
+            "holiday.jpg",
+            "phone.webp",
+            "scan.bmp",
+            "screenshot.png"
+        ]
     );
+    assert_eq!(list[2].bytes, jpeg.len() as u64);
     std::fs::remove_dir_all(&dir).unwrap();
 
     let empty = std::env::temp_dir().join(format!("fake-server-empty-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("notes.txt"), b"not an image").unwrap();
     let err = FakeServer::start(ServerConfig {
         images_dir: Some(empty.clone()),
         ..ServerConfig::default()
     })
     .unwrap_err();
-    assert!(err.to_string().contains("no .jpg"), "{err}");
+    assert!(err.to_string().contains("no photos (.jpg"), "{err}");
     std::fs::remove_dir_all(&empty).unwrap();
 }
 

@@ -1,21 +1,25 @@
 //! The per-image CPU cost of the thumbnail maker: `cargo bench -p thumbnail-maker`.
 //!
 //! Each benchmark is one image, so divan's times read as "per image", on two photos: 1920x1280,
-//! the fake server's default and the tour's, and 2000x1500, the size the Pillow figure in the
-//! crate's issue was measured on (~12.5 ms for `thumbnail`, decode included).
+//! the fake server's default and the tour's, and 2000x1500.
 //! - `all_widths`: the whole step, 32, 64 and 200 from one decode, as the tour does;
 //! - `one_width`: the whole step for a single thumbnail;
-//! - `decode_reduced`: its decode alone, at the reduced scale `thumbs::make` asks for;
-//! - `resample_all_widths`: its three resizes alone, from the decoded pixels;
-//! - `full_decode`: what decoding at full size would cost, without `scale()`.
+//! - `decode_reduced`: its decode alone, at the reduced scale `thumbs::make` asks for
+//!   (`thumbs::open`: jpeg-decoder's draft mode);
+//! - `thumbnails_all_widths`: its three `thumbnail_exact` calls alone, as it makes them: 200
+//!   from the decoded pixels, 64 from the 200, 32 from the 64;
+//! - `full_decode`: what decoding the JPEG at full size would cost, without `scale()`;
+//! - `png_all_widths`: the whole step on the same photo saved as PNG, a format without a
+//!   reduced decode: the full-size decode is most of it.
 //!
-//! `python3 thumbnail-maker/python/course_design.py --per-photo` prints Pillow's figures for the
-//! same 1920x1280 photo.
+//! `bash thumbnail-maker/python/compare.sh` prints Pillow's figures for the same 1920x1280 photo
+//! beside these.
 
+use std::io::Cursor;
 use std::sync::LazyLock;
 
 use divan::{Bencher, black_box};
-use thumbnail_maker::{resample, thumbs};
+use thumbnail_maker::thumbs;
 
 const WIDTHS: [u32; 3] = [32, 64, 200];
 const SIZES: [&str; 2] = ["1920x1280", "2000x1500"];
@@ -33,17 +37,6 @@ fn photo(size: &str) -> &'static [u8] {
         .position(|s| *s == size)
         .expect("a listed size");
     &PHOTOS[index]
-}
-
-/// The decoder `thumbs::make` uses, set to the scale it asks for: at least twice the widest
-/// thumbnail (these photos have no EXIF rotation).
-fn reduced_decoder(jpeg: &[u8]) -> jpeg_decoder::Decoder<&[u8]> {
-    let mut decoder = jpeg_decoder::Decoder::new(jpeg);
-    decoder.read_info().expect("a valid photo");
-    let info = decoder.info().expect("a header");
-    let (w, h) = thumbs::target_size(info.width.into(), info.height.into(), 200);
-    decoder.scale(2 * w as u16, 2 * h as u16).expect("a scale");
-    decoder
 }
 
 fn main() {
@@ -65,24 +58,21 @@ fn one_width(bencher: Bencher, width: u32) {
 #[divan::bench(args = SIZES)]
 fn decode_reduced(bencher: Bencher, size: &str) {
     let jpeg = photo(size);
-    bencher.bench(|| {
-        reduced_decoder(black_box(jpeg))
-            .decode()
-            .expect("a valid photo")
-    });
+    bencher.bench(|| thumbs::open(black_box(jpeg), 200).expect("a valid photo"));
 }
 
 #[divan::bench(args = SIZES)]
-fn resample_all_widths(bencher: Bencher, size: &str) {
-    let mut decoder = reduced_decoder(photo(size));
-    let pixels = decoder.decode().expect("a valid photo");
-    let info = decoder.info().expect("a header");
-    let (w, h) = (usize::from(info.width), usize::from(info.height));
+fn thumbnails_all_widths(bencher: Bencher, size: &str) {
+    let (image, (w, h)) = thumbs::open(photo(size), 200).expect("a valid photo");
+    let size = |width| thumbs::target_size(w, h, width);
     bencher.bench(|| {
-        WIDTHS.map(|width| {
-            let (tw, th) = thumbs::target_size(w as u32, h as u32, width);
-            resample::resize(black_box(&pixels), (w, h), 3, (tw as usize, th as usize))
-        })
+        let (w200, h200) = size(200);
+        let t200 = black_box(&image).thumbnail_exact(w200, h200);
+        let (w64, h64) = size(64);
+        let t64 = t200.thumbnail_exact(w64, h64);
+        let (w32, h32) = size(32);
+        let t32 = t64.thumbnail_exact(w32, h32);
+        [t32, t64, t200]
     });
 }
 
@@ -94,4 +84,15 @@ fn full_decode(bencher: Bencher, size: &str) {
             .decode()
             .expect("a valid photo")
     });
+}
+
+#[divan::bench]
+fn png_all_widths(bencher: Bencher) {
+    let (image, _) = thumbs::open(photo(SIZES[0]), u32::MAX).expect("a valid photo");
+    let mut png = Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("PNG encodes");
+    let png = png.into_inner();
+    bencher.bench(|| thumbs::make(black_box(&png), &WIDTHS).expect("a valid PNG"));
 }

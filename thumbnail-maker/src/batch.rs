@@ -24,7 +24,7 @@ use crate::thumbs::{self, BadImage, Thumb};
 pub enum Outcome {
     /// Every thumbnail uploaded.
     Done,
-    /// Not a usable JPEG (corrupt, truncated, unsupported): reported and skipped, not retried.
+    /// Not a usable photo (corrupt, truncated, an unknown format): reported and skipped, not retried.
     Skipped(String),
     /// A download or upload still failed after the retries.
     Failed(String),
@@ -100,9 +100,13 @@ impl Batch {
         Ok(self)
     }
 
-    /// `<stem>_<width>.jpg`: `7.jpg` at 64 px is `7_64.jpg`.
+    /// `<stem>_<width>.jpg` for a `.jpg` name: `7.jpg` at 64 px is `7_64.jpg`. Other names keep
+    /// their extension, so `7.png` beside `7.jpg` does not overwrite its thumbnails: `7.png_64.jpg`.
     pub fn thumb_name(image: &str, width: u32) -> String {
-        let stem = image.rsplit_once('.').map_or(image, |(stem, _)| stem);
+        let stem = match image.rsplit_once('.') {
+            Some((stem, ext)) if ext.eq_ignore_ascii_case("jpg") => stem,
+            _ => image,
+        };
         format!("{stem}_{width}.jpg")
     }
 
@@ -211,12 +215,12 @@ impl Batch {
 
     /// The CPU step, timed: one thumbnail per width. A decoder that panics on a malformed file
     /// makes that file a bad image instead of taking the whole run down.
-    pub fn resize(&self, jpeg: &[u8]) -> Result<Vec<Thumb>, BadImage> {
+    pub fn resize(&self, photo: &[u8]) -> Result<Vec<Thumb>, BadImage> {
         let n = self.counters.resized.fetch_add(1, Ordering::Relaxed);
         let span = common::spans::span_on(Lane::Slot, Kind::Resize, "resize", n); // the timeline
         let started = Instant::now();
         let widths = &self.widths[..];
-        let thumbs = std::panic::catch_unwind(|| thumbs::make(jpeg, widths))
+        let thumbs = std::panic::catch_unwind(|| thumbs::make(photo, widths))
             .unwrap_or_else(|_| Err(BadImage("the decoder crashed on it".into())));
         let nanos = started.elapsed().as_nanos() as u64;
         self.counters

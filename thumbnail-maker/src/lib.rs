@@ -3,8 +3,8 @@
 //!
 //! Each variant is one module with a `run` function (`cargo run -p thumbnail-maker -- --variant
 //! <name>`): [`sequential`], [`threads`], [`pipeline`], [`rayon_pool`], [`async_tokio`]. They
-//! share the steps in [`batch`] and the image work in [`thumbs`] and [`exif`] (from the
-//! `thumbnail-codec` crate beside this one); [`verify`] checks
+//! share the steps in [`batch`] and the image work in [`thumbs`] (library calls to `image` and
+//! jpeg-decoder, in the `thumbnail-codec` crate beside this one); [`verify`] checks
 //! what each one uploaded. `exercises` is the attendee's file and `solutions` its answers; tests
 //! reach both through [`workshop`].
 
@@ -17,7 +17,7 @@ pub mod threads;
 pub mod verify;
 
 /// The image step lives in `thumbnail-codec` (compiled optimised even in debug builds).
-pub use thumbnail_codec::{exif, resample, thumbs};
+pub use thumbnail_codec::thumbs;
 
 pub mod exercises;
 pub mod solutions;

@@ -49,7 +49,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     out: Option<PathBuf>,
 
-    /// Serve the JPEG files of this folder instead of generated photos (embedded server only)
+    /// Serve the photos of this folder (JPEG, PNG, WebP, GIF, BMP) instead of generated ones (embedded server only)
     #[arg(long, global = true, value_name = "DIR")]
     images_dir: Option<PathBuf>,
 
@@ -258,22 +258,17 @@ fn image_names(
     Ok((names, generated))
 }
 
-/// Says what the batch holds, and what happens to the awkward ones.
+/// Says what the batch holds: each photo's format and size, and what happens to the awkward ones.
 fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, generated: bool) {
     let widths: Vec<String> = batch.widths.iter().map(u32::to_string).collect();
     let first = batch.names.first().and_then(|name| shapes.get(name));
-    if let (
-        true,
-        Some(Shape {
-            width: w,
-            height: h,
-            ..
-        }),
-    ) = (generated, first)
-    {
+    if let (true, Some(shape)) = (generated, first) {
         say!(
-            "{} generated photos of {w}x{h} (the server's few photos, cycled); thumbnails {} px wide",
+            "{} generated photos, {} {}x{} (the server's few photos, cycled); thumbnails {} px wide",
             batch.names.len(),
+            shape.format,
+            shape.width,
+            shape.height,
             widths.join(", ")
         );
     } else {
@@ -286,10 +281,21 @@ fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, generated: bool) {
     let largest = batch.widths.iter().copied().max().unwrap_or(0);
     for name in &batch.names {
         let Some(shape) = shapes.get(name) else {
-            say!("  {name}: not a readable JPEG: it will be skipped");
+            say!(
+                "  {name}: not a JPEG, PNG, WebP, GIF or BMP image we can read: it will be skipped"
+            );
             continue;
         };
         let mut notes = Vec::new();
+        let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+        let named_right = shape.format.eq_ignore_ascii_case(extension)
+            || (shape.format == "JPEG" && extension.eq_ignore_ascii_case("jpg"));
+        if !named_right {
+            notes.push(format!(
+                "named .{extension}: read as the {} it is",
+                shape.format
+            ));
+        }
         if shape.height > shape.width {
             notes.push("portrait".to_string());
         }
@@ -305,17 +311,26 @@ fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, generated: bool) {
         if shape.grey {
             notes.push("greyscale: stays greyscale".to_string());
         }
+        if shape.alpha {
+            notes.push("transparent: JPEG has no alpha, the thumbnails drop it".to_string());
+        }
         if shape.width < largest {
             notes.push(format!(
                 "narrower than {largest} px: never enlarged, its wider thumbnails keep its own size"
             ));
         }
-        if !notes.is_empty() {
+        // Generated photos are all alike: only the folder's are listed one by one.
+        if !generated || !notes.is_empty() {
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", notes.join("; "))
+            };
             say!(
-                "  {name}: {}x{}, {}",
+                "  {name}: {} {}x{}{notes}",
+                shape.format,
                 shape.width,
-                shape.height,
-                notes.join("; ")
+                shape.height
             );
         }
     }

@@ -54,7 +54,7 @@ impl Workers {
 
 /// What the stages tell the main thread about an image.
 enum Event {
-    /// A stage gave up on the image (download failed, or not a usable JPEG).
+    /// A stage gave up on the image (download failed, or not a usable photo).
     Ended(Outcome),
     /// One of its thumbnails was uploaded (or failed to be).
     Uploaded(Result<(), String>),

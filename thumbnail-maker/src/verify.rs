@@ -21,7 +21,7 @@ pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, Shape>> {
         .names
         .iter()
         .zip(sizes)
-        .filter_map(|(name, jpeg)| Some((name.clone(), thumbs::shape(&jpeg)?)))
+        .filter_map(|(name, photo)| Some((name.clone(), thumbs::shape(&photo)?)))
         .collect())
 }
 

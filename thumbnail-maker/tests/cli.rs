@@ -1,8 +1,12 @@
 //! The program as a person runs it: on a folder of awkward photos, with `--json`, with bad input.
 
+mod support;
+
+use std::io::Cursor;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
 use jpeg_encoder::{ColorType, Encoder};
 
 fn maker(args: &[&str]) -> Output {
@@ -33,8 +37,25 @@ fn jpeg(
     out
 }
 
+/// A `width` x `height` image in `format`, as `image` writes it (WebP: lossless).
+fn photo(width: u32, height: u32, alpha: bool, format: ImageFormat) -> Vec<u8> {
+    let rgb = RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 128]));
+    let image = if alpha {
+        let rgba = RgbaImage::from_fn(width, height, |x, y| {
+            let [r, g, b] = rgb.get_pixel(x, y).0;
+            image::Rgba([r, g, b, (x + y) as u8])
+        });
+        DynamicImage::from(rgba)
+    } else {
+        DynamicImage::from(rgb)
+    };
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
 #[test]
-fn a_folder_of_real_world_shapes_is_handled_and_verified() {
+fn a_folder_of_real_world_shapes_and_formats_is_handled_and_verified() {
     let dir = std::env::temp_dir().join(format!("thumbnail-maker-photos-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, bytes: Vec<u8>| std::fs::write(dir.join(name), bytes).unwrap();
@@ -46,14 +67,28 @@ fn a_folder_of_real_world_shapes_is_handled_and_verified() {
         "progressive.jpg",
         jpeg(400, 300, ColorType::Rgb, |e| e.set_progressive(true)),
     );
-    let exif = thumbnail_maker::exif::block_with_orientation(6);
+    let exif = support::exif_with_orientation(6);
     write(
         "rotated.jpg",
         jpeg(400, 200, ColorType::Rgb, |e| {
             e.add_exif_metadata(&exif).unwrap()
         }),
     );
+    write("screenshot.png", photo(640, 400, false, ImageFormat::Png));
+    write("alpha.png", photo(300, 200, true, ImageFormat::Png));
+    write("phone.webp", photo(300, 400, false, ImageFormat::WebP));
+    write("cat.gif", photo(120, 90, false, ImageFormat::Gif));
+    write("scan.bmp", photo(500, 300, false, ImageFormat::Bmp));
+    write("renamed.jpg", photo(320, 200, false, ImageFormat::Png));
+    // Beside landscape.jpg, in another shape: were its thumbnails named alike, one would be lost.
+    write("landscape.png", photo(300, 100, false, ImageFormat::Png));
     write("broken.jpg", b"\xff\xd8\xff not really".to_vec());
+    let png = photo(400, 300, false, ImageFormat::Png);
+    write("truncated.png", png[..png.len() / 2].to_vec());
+    write(
+        "notes.txt",
+        b"not a photo: the server does not list it".to_vec(),
+    );
 
     let out = maker(&[
         "--images-dir",
@@ -70,27 +105,34 @@ fn a_folder_of_real_world_shapes_is_handled_and_verified() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Before the run, every file is described by what its bytes are.
+    for line in [
+        "landscape.jpg: JPEG 640x480\n",
+        "tiny.jpg: JPEG 40x30, narrower than 200 px: never enlarged",
+        "rotated.jpg: JPEG 200x400, portrait; EXIF orientation 6",
+        "progressive.jpg: JPEG 400x300, progressive",
+        "grey.jpg: JPEG 320x240, greyscale",
+        "screenshot.png: PNG 640x400\n",
+        "alpha.png: PNG 300x200, transparent",
+        "phone.webp: WebP 300x400, portrait\n",
+        "cat.gif: GIF 120x90, narrower than 200 px",
+        "scan.bmp: BMP 500x300\n",
+        "renamed.jpg: PNG 320x200, named .jpg: read as the PNG it is\n",
+        "broken.jpg: not a JPEG, PNG, WebP, GIF or BMP image we can read: it will be skipped",
+        "truncated.png: PNG 400x300\n",
+    ] {
+        assert!(stdout.contains(line), "{line:?} in\n{stdout}");
+    }
+    assert!(!stdout.contains("notes.txt"), "{stdout}");
+    assert!(stdout.contains("skipped broken.jpg: "), "{stdout}");
+    assert!(stdout.contains("skipped truncated.png: "), "{stdout}");
+    // Thirteen photos done and verified (39 thumbnails), the two broken ones skipped.
     assert!(
-        stdout.contains("tiny.jpg: 40x30, narrower than 200 px: never enlarged"),
+        stdout.contains("13 done, 2 skipped, 0 failed; 39 thumbnails verified"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("rotated.jpg: 200x400, portrait; EXIF orientation 6"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("progressive.jpg: 400x300, progressive"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("grey.jpg: 320x240, greyscale"), "{stdout}");
-    assert!(stdout.contains("skipped broken.jpg"), "{stdout}");
-    // Six photos done and verified (18 thumbnails), the broken one skipped.
-    assert!(
-        stdout.contains("6 done, 1 skipped, 0 failed; 18 thumbnails verified"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("images: 6 succeeded, 1 skipped, 0 failed"),
+        stdout.contains("images: 13 succeeded, 2 skipped, 0 failed"),
         "{stdout}"
     );
     std::fs::remove_dir_all(&dir).unwrap();

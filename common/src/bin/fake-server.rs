@@ -41,7 +41,7 @@ struct Cli {
     /// Seed of the faults: the same seed fails the same requests
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Serve the JPEG files of this folder under /images/ instead of generated photos
+    /// Serve the photos of this folder (.jpg, .jpeg, .png, .webp, .gif, .bmp) under /images/ instead of generated ones
     #[arg(long, value_name = "DIR")]
     images_dir: Option<PathBuf>,
     /// Size of the generated photos

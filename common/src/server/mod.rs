@@ -15,7 +15,7 @@
 //! | `GET /flags/{cc}/{cc}.gif` | a small GIF for each of the 194 countries of the classic flags set, [`crate::data::COUNTRIES`] (code in lower case); 404 for any other code |
 //! | `GET /flags/{cc}/metadata.json` | `{"cc": "BR", "country": "Brazil"}` |
 //! | `GET /images/{n}.jpg` | a photo-like JPEG (default 1920x1280); `n` is any non-negative integer, and `n` cycles through the generated variants |
-//! | `GET /images/{file}` | with `images_dir`: that folder's JPEG files instead of generated ones |
+//! | `GET /images/{file}` | with `images_dir`: that folder's photos instead of generated ones, chosen and typed by extension (`.jpg`, `.jpeg`, `.png`, `.webp`, `.gif`, `.bmp`), never decoded |
 //! | `PUT /uploads/{name}` | stores the body (`201`); `413` when the stored total would exceed the bound; names are `[A-Za-z0-9._-]+` |
 //! | `GET /uploads/{name}` | the stored body, or 404 |
 //!
@@ -172,7 +172,8 @@ pub struct ServerConfig {
     /// How many different photos to generate (`/images/{n}.jpg` cycles through them); each
     /// costs tens of milliseconds at start-up, so demos that need none ask for 0.
     pub image_variants: usize,
-    /// Serve the JPEG files of this folder under `/images/` instead of generated photos.
+    /// Serve the photo files of this folder under `/images/` instead of generated photos: by
+    /// extension (`.jpg`, `.jpeg`, `.png`, `.webp`, `.gif`, `.bmp`), with its `Content-Type`.
     pub images_dir: Option<PathBuf>,
     /// The most upload bytes stored at once; beyond it `PUT` answers 413.
     pub upload_limit: usize,
@@ -471,15 +472,12 @@ fn load_images(config: &ServerConfig) -> anyhow::Result<Images> {
         std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?;
     for entry in entries {
         let path = entry?.path();
-        let is_jpeg = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .map(str::to_string);
-        if let (true, Some(name)) = (is_jpeg && path.is_file(), name) {
+        let is_photo = name.as_deref().and_then(routes::photo_type).is_some();
+        if let (true, Some(name)) = (is_photo && path.is_file(), name) {
             if !routes::valid_name(&name) {
                 continue; // a name that cannot appear in a URL path segment as-is
             }
@@ -489,7 +487,10 @@ fn load_images(config: &ServerConfig) -> anyhow::Result<Images> {
         }
     }
     if files.is_empty() {
-        bail!("no .jpg or .jpeg files in {}", dir.display());
+        bail!(
+            "no photos (.jpg, .jpeg, .png, .webp, .gif, .bmp) in {}",
+            dir.display()
+        );
     }
     Ok(Images::Folder(files))
 }

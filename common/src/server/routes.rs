@@ -264,11 +264,15 @@ fn route(
                 text(StatusCode::NOT_FOUND, "no such file")
             }
         }
-        (["images", file], &Method::GET) => match find_image(state, file) {
-            None => text(StatusCode::NOT_FOUND, "no such image"),
-            Some(jpeg) if corrupt => bytes(jpeg.slice(..jpeg.len() / 2), "image/jpeg"),
-            Some(jpeg) => bytes(jpeg, "image/jpeg"),
-        },
+        (["images", file], &Method::GET) => {
+            // Generated photos are `.jpg`; a folder's files were chosen by these extensions.
+            let kind = photo_type(file).unwrap_or("application/octet-stream");
+            match find_image(state, file) {
+                None => text(StatusCode::NOT_FOUND, "no such image"),
+                Some(photo) if corrupt => bytes(photo.slice(..photo.len() / 2), kind),
+                Some(photo) => bytes(photo, kind),
+            }
+        }
         (["uploads", name], &Method::PUT) => {
             if !valid_name(name) {
                 return text(StatusCode::BAD_REQUEST, "upload names are [A-Za-z0-9._-]+");
@@ -320,6 +324,21 @@ pub(super) fn image_list(state: &State) -> Vec<super::Upload> {
             .collect(),
         Images::Folder(files) => files.iter().map(|(n, b)| entry(n.clone(), b)).collect(),
     }
+}
+
+/// The `Content-Type` of a photo file, from its extension (any case); `None` for other files.
+/// The server never decodes a photo: a broken one is served as it is.
+pub(crate) fn photo_type(name: &str) -> Option<&'static str> {
+    let (_, extension) = name.rsplit_once('.')?;
+    let kind = match extension.to_ascii_lowercase().as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "bmp" => "image/bmp",
+        _ => return None,
+    };
+    Some(kind)
 }
 
 /// Names that are safe as one path segment: letters, digits, `.`, `_`, `-`.

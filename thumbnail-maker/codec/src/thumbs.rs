@@ -1,27 +1,39 @@
-//! # The CPU step: one JPEG in, one small JPEG per width out
+//! # The CPU step: one photo in, one small JPEG per width out
 //!
-//! Python: `img = Image.open(path); img.thumbnail((200, 200), Image.LANCZOS); img.save(out)`,
-//! and `thumbnail` quietly calls `draft()` first, so the JPEG is decoded at reduced size.
+//! Python, with Pillow:
 //!
-//! Rust does the same three things:
-//! 1. decode with jpeg-decoder at 1/2, 1/4 or 1/8 scale in the DCT domain ([`Decoder::scale`],
-//!    Pillow's draft mode), asking for at least twice the largest thumbnail, as Pillow's
-//!    `reducing_gap=2.0` does, so quality stays that of a Lanczos resize from the full image;
-//! 2. turn the pixels upright from the EXIF orientation ([`crate::exif`]);
-//! 3. resize once per width as Pillow does (a box reduction by a whole factor, then Lanczos3:
-//!    [`crate::resample`], written here), and encode with jpeg-encoder at quality 85.
+//! ```python
+//! img = Image.open(io.BytesIO(data))  # the format comes from the bytes, not the file name
+//! img.draft("RGB", (400, 400))        # a JPEG decodes at 1/2, 1/4 or 1/8 scale: most of the saving
+//! img = ImageOps.exif_transpose(img)  # upright, as the camera meant it
+//! img.thumbnail((200, 200))           # shrinks, never enlarges
+//! img.convert("RGB").save(out, "JPEG", quality=85)
+//! ```
 //!
-//! Greyscale stays greyscale, progressive JPEGs decode like the others, CMYK becomes RGB, and an
-//! image narrower than a requested width is never enlarged: its "thumbnail" for that width is
-//! the image at its own size, as Pillow's `thumbnail` does. [`make`] is the whole per-image cost
-//! (`cargo bench -p thumbnail-maker` measures it).
+//! Rust, with `image` and, for JPEG, jpeg-decoder, line for line:
+//! 1. [`ImageReader::with_guessed_format`] reads the format from the first bytes (a PNG saved as
+//!    `.jpg` is still a PNG); JPEG, PNG, WebP, GIF and BMP are enabled;
+//! 2. a JPEG is decoded by jpeg-decoder at the smallest DCT scale still at least twice the widest
+//!    thumbnail across ([`Decoder::scale`], Pillow's draft mode and its `reducing_gap=2`); a CMYK
+//!    or 16-bit JPEG, and every other format, by `image` at full size (it turns CMYK into RGB),
+//!    then shrunk once to that same size;
+//! 3. the EXIF orientation ([`Orientation::from_exif_chunk`], or [`ImageDecoder::orientation`])
+//!    turns the pixels upright ([`DynamicImage::apply_orientation`]);
+//! 4. [`DynamicImage::thumbnail_exact`], the sized form of Pillow's `thumbnail` (each source
+//!    pixel counted once), makes each width at the size Pillow computes from the full photo,
+//!    widest first, each from the smallest image still at least twice as wide; an image no wider
+//!    than a thumbnail is kept at its own size, because `thumbnail` would enlarge it;
+//! 5. `image`'s JPEG encoder at quality 85, from RGB or greyscale (it takes no alpha).
+//!
+//! [`make`] is the whole per-image cost (`cargo bench -p thumbnail-maker` measures it).
 
 use std::fmt;
+use std::io::Cursor;
 
+use image::codecs::jpeg::JpegEncoder;
+use image::metadata::Orientation;
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 use jpeg_decoder::{Decoder, PixelFormat};
-use jpeg_encoder::{ColorType, Encoder};
-
-use crate::{exif, resample};
 
 /// JPEG quality of the thumbnails.
 pub const QUALITY: u8 = 85;
@@ -38,13 +50,16 @@ pub struct Thumb {
 
 impl fmt::Debug for Thumb {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            requested,
+            width,
+            height,
+            jpeg,
+        } = self;
         write!(
             f,
-            "Thumb({} -> {}x{}, {} bytes)",
-            self.requested,
-            self.width,
-            self.height,
-            self.jpeg.len()
+            "Thumb({requested} -> {width}x{height}, {} bytes)",
+            jpeg.len()
         )
     }
 }
@@ -61,82 +76,150 @@ impl fmt::Display for BadImage {
 
 impl std::error::Error for BadImage {}
 
+fn bad(e: impl fmt::Display) -> BadImage {
+    BadImage(format!("corrupt, truncated or unsupported: {e}"))
+}
+
 /// The size of the thumbnail of an upright `width` x `height` image for `requested` width:
 /// never wider than the image itself, height rounded to keep the aspect ratio, at least 1.
 pub fn target_size(width: u32, height: u32, requested: u32) -> (u32, u32) {
     let w = requested.min(width).max(1);
-    let h = ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width.max(1)))
-        as u32;
-    (w, h.max(1))
+    let h = (u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width.max(1));
+    (w, (h as u32).max(1))
 }
 
-/// Makes one thumbnail per width from the bytes of a JPEG, in the order of `widths`.
-pub fn make(jpeg: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
-    let bad = |e: jpeg_decoder::Error| BadImage(format!("corrupt or truncated JPEG: {e}"));
-    let mut decoder = Decoder::new(jpeg);
-    decoder.read_info().map_err(bad)?;
-    let info = decoder
-        .info()
-        .ok_or_else(|| BadImage("no JPEG header".into()))?;
-    let orientation = decoder.exif_data().and_then(exif::orientation).unwrap_or(1);
-    let (full_w, full_h) = (u32::from(info.width), u32::from(info.height));
-    let (upright_w, upright_h) = exif::upright_size(full_w, full_h, orientation);
-
-    // 1. Decode at the smallest DCT scale still at least twice the largest thumbnail.
+/// Makes one thumbnail per width from the bytes of a photo, in the order of `widths`.
+pub fn make(bytes: &[u8], widths: &[u32]) -> Result<Vec<Thumb>, BadImage> {
     let largest = widths.iter().copied().max().unwrap_or(1);
-    let (want_w, want_h) = target_size(upright_w, upright_h, largest);
-    let (want_w, want_h) = exif::upright_size(want_w * 2, want_h * 2, orientation);
-    let (w, h) = decoder
-        .scale(clamp_u16(want_w), clamp_u16(want_h))
-        .map_err(bad)?;
-    let pixels = decoder.decode().map_err(bad)?;
-    let (pixels, channels) = match info.pixel_format {
-        PixelFormat::L8 => (pixels, 1),
-        PixelFormat::RGB24 => (pixels, 3),
-        PixelFormat::L16 => (pixels.chunks_exact(2).map(|p| p[0]).collect(), 1),
-        PixelFormat::CMYK32 => (cmyk_to_rgb(&pixels), 3),
-    };
-    if pixels.len() < usize::from(w) * usize::from(h) * channels {
-        return Err(BadImage("the decoder returned too few pixels".into()));
+    let (mut source, (full_width, full_height)) = open(bytes, largest)?;
+    // Widest first, each from the smallest image made so far that is still at least twice as
+    // wide (the reducing gap again): the narrower thumbnails then cost next to nothing.
+    let mut order: Vec<usize> = (0..widths.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(widths[i]));
+    let mut made = Vec::with_capacity(widths.len());
+    let mut previous: Option<DynamicImage> = None;
+    for i in order {
+        let requested = widths[i];
+        if let Some(smaller) = previous.take_if(|p| p.width() >= requested.saturating_mul(2)) {
+            source = smaller;
+        }
+        // `thumbnail_exact` would enlarge: `target_size` never asks for more than the photo's
+        // own width, and a photo already that narrow is kept as it is.
+        let (width, height) = target_size(full_width, full_height, requested);
+        let small = if source.width() > width {
+            source.thumbnail_exact(width, height)
+        } else {
+            source.clone()
+        };
+        let thumb = Thumb {
+            requested,
+            width: small.width(),
+            height: small.height(),
+            jpeg: encode(&small)?,
+        };
+        made.push((i, thumb));
+        previous = Some(small);
     }
-
-    // 2. Upright, as the camera meant it.
-    let (pixels, w, h) = exif::apply(pixels, w.into(), h.into(), channels, orientation);
-
-    // 3. One resize (box reduction, then Lanczos3) and one encode per width, from the same
-    //    decoded pixels.
-    let size = (w as usize, h as usize);
-    widths
-        .iter()
-        .map(|&requested| {
-            let (tw, th) = target_size(upright_w, upright_h, requested);
-            let small = resample::resize(&pixels, size, channels, (tw as usize, th as usize));
-            let jpeg = encode(&small, tw, th, channels)?;
-            Ok(Thumb {
-                requested,
-                width: tw,
-                height: th,
-                jpeg,
-            })
-        })
-        .collect()
+    made.sort_by_key(|&(i, _)| i);
+    Ok(made.into_iter().map(|(_, thumb)| thumb).collect())
 }
 
-/// Encodes 1-channel (grey) or 3-channel (RGB) pixels as a JPEG.
-fn encode(pixels: &[u8], width: u32, height: u32, channels: usize) -> Result<Vec<u8>, BadImage> {
-    let color = if channels == 1 {
-        ColorType::Luma
+/// A decoded photo, and the full upright size of the photo it was decoded from.
+pub type Opened = (DynamicImage, (u32, u32));
+
+/// Decodes a photo of any enabled format, upright, reduced to about twice `largest` across (a
+/// JPEG by a reduced decode, at least that; the others by a first shrink). Returns the pixels and
+/// the photo's full upright size, from which the thumbnails' sizes are computed.
+pub fn open(bytes: &[u8], largest: u32) -> Result<Opened, BadImage> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(bad)?;
+    match reader.format() {
+        None => return Err(BadImage("not a JPEG, PNG, WebP, GIF or BMP file".into())),
+        Some(ImageFormat::Jpeg) => {
+            if let Some(reduced) = open_jpeg_reduced(bytes, largest)? {
+                return Ok(reduced);
+            }
+        }
+        Some(_) => {}
+    }
+    let mut decoder = reader.into_decoder().map_err(bad)?;
+    let orientation = decoder.orientation().map_err(bad)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(bad)?;
+    // No reduced decode here: one `thumbnail_exact` down to the size a draft decode would give
+    // stands in for it, so each width is made from a small image, as for a JPEG. It runs before
+    // the turn upright, on fewer pixels, so sideways photos swap the axes.
+    let sideways = orientation.to_exif() >= 5;
+    let (w, h) = (image.width(), image.height());
+    let full = if sideways { (h, w) } else { (w, h) };
+    let (across, down) = target_size(full.0, full.1, largest.saturating_mul(2));
+    if across < full.0 {
+        let (w, h) = if sideways {
+            (down, across)
+        } else {
+            (across, down)
+        };
+        image = image.thumbnail_exact(w, h);
+    }
+    image.apply_orientation(orientation);
+    Ok((image, full))
+}
+
+/// jpeg-decoder's reduced decode of an RGB or greyscale JPEG; `None` for the others (CMYK,
+/// 16-bit), which `image` decodes at full size.
+fn open_jpeg_reduced(bytes: &[u8], largest: u32) -> Result<Option<Opened>, BadImage> {
+    let mut decoder = Decoder::new(bytes);
+    decoder.read_info().map_err(bad)?;
+    let info = decoder.info().ok_or_else(|| bad("no JPEG header"))?;
+    if !matches!(info.pixel_format, PixelFormat::RGB24 | PixelFormat::L8) {
+        return Ok(None);
+    }
+    let orientation = decoder
+        .exif_data()
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    // Orientations 5 to 8 turn the photo a quarter: its upright width is its stored height.
+    let sideways = orientation.to_exif() >= 5;
+    let (stored_w, stored_h) = (u32::from(info.width), u32::from(info.height));
+    let full = if sideways {
+        (stored_h, stored_w)
     } else {
-        ColorType::Rgb
+        (stored_w, stored_h)
     };
-    let mut out = Vec::with_capacity(pixels.len() / 4 + 1024);
-    Encoder::new(&mut out, QUALITY)
-        .encode(pixels, clamp_u16(width), clamp_u16(height), color)
-        .map_err(|e| BadImage(format!("encoding failed: {e}")))?;
-    Ok(out)
+    // `scale` picks the smallest scale at which *either* axis reaches the size asked for, so the
+    // axis that does not matter is asked for at its maximum.
+    let across = u16::try_from(largest.saturating_mul(2)).unwrap_or(u16::MAX);
+    let (w, h) = if sideways {
+        decoder.scale(u16::MAX, across)
+    } else {
+        decoder.scale(across, u16::MAX)
+    }
+    .map_err(bad)?;
+    let pixels = decoder.decode().map_err(bad)?;
+    let (w, h) = (u32::from(w), u32::from(h));
+    let image = match info.pixel_format {
+        PixelFormat::L8 => GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8),
+        _ => RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8),
+    };
+    let mut image = image.ok_or_else(|| bad("the decoder returned too few pixels"))?;
+    image.apply_orientation(orientation);
+    Ok(Some((image, full)))
 }
 
-/// The width and height in a JPEG's header, without decoding it.
+/// Encodes as a JPEG: greyscale stays greyscale, the rest becomes RGB (alpha is dropped).
+fn encode(image: &DynamicImage) -> Result<Vec<u8>, BadImage> {
+    let mut jpeg = Vec::new();
+    let encoder = JpegEncoder::new_with_quality(&mut jpeg, QUALITY);
+    let written = if image.color().has_color() {
+        image.to_rgb8().write_with_encoder(encoder)
+    } else {
+        image.to_luma8().write_with_encoder(encoder)
+    };
+    written.map_err(|e| BadImage(format!("encoding failed: {e}")))?;
+    Ok(jpeg)
+}
+
+/// The width and height in a JPEG's header, without decoding it (or `None`: not a JPEG).
 pub fn jpeg_size(jpeg: &[u8]) -> Option<(u32, u32)> {
     let mut decoder = Decoder::new(jpeg);
     decoder.read_info().ok()?;
@@ -145,45 +228,53 @@ pub fn jpeg_size(jpeg: &[u8]) -> Option<(u32, u32)> {
         .map(|i| (u32::from(i.width), u32::from(i.height)))
 }
 
-/// jpeg-decoder hands out ink amounts (it undoes the inversion Adobe's CMYK files store), so
-/// each colour is what the ink and the black leave of white.
-fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
-    cmyk.chunks_exact(4)
-        .flat_map(|p| {
-            let white = 255 - u16::from(p[3]);
-            [0, 1, 2].map(|i| ((255 - u16::from(p[i])) * white / 255) as u8)
-        })
-        .collect()
-}
-
-fn clamp_u16(v: u32) -> u16 {
-    u16::try_from(v).unwrap_or(u16::MAX)
-}
-
-/// What a JPEG's header says about it, read without decoding the pixels.
+/// What a photo's header says about it, read without decoding the pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
+    /// "JPEG", "PNG", "WebP", "GIF" or "BMP", read from the content.
+    pub format: &'static str,
     /// The size once turned upright by the EXIF orientation.
     pub width: u32,
     pub height: u32,
     /// The EXIF orientation, 1 (as stored) to 8.
     pub orientation: u8,
+    /// A progressive JPEG (shown in coarse passes while it loads).
     pub progressive: bool,
     pub grey: bool,
+    /// It has an alpha channel (a JPEG thumbnail cannot keep it). Not said of GIF, which
+    /// `image` always decodes with one, transparent or not.
+    pub alpha: bool,
 }
 
-/// Reads a JPEG's [`Shape`] from its header.
-pub fn shape(jpeg: &[u8]) -> Option<Shape> {
-    let mut decoder = Decoder::new(jpeg);
-    decoder.read_info().ok()?;
-    let info = decoder.info()?;
-    let orientation = decoder.exif_data().and_then(exif::orientation).unwrap_or(1);
-    let (width, height) = exif::upright_size(info.width.into(), info.height.into(), orientation);
+/// Reads a photo's [`Shape`] from its header; `None` when it is not one this crate decodes.
+pub fn shape(bytes: &[u8]) -> Option<Shape> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let format = match reader.format()? {
+        ImageFormat::Jpeg => "JPEG",
+        ImageFormat::Png => "PNG",
+        ImageFormat::WebP => "WebP",
+        ImageFormat::Gif => "GIF",
+        ImageFormat::Bmp => "BMP",
+        _ => return None,
+    };
+    let mut decoder = reader.into_decoder().ok()?;
+    let orientation = decoder.orientation().ok()?.to_exif();
+    let (w, h) = decoder.dimensions();
+    let (width, height) = if orientation >= 5 { (h, w) } else { (w, h) };
+    let mut jpeg = Decoder::new(bytes);
+    let progressive = format == "JPEG"
+        && jpeg.read_info().is_ok()
+        && jpeg.info().map(|i| i.coding_process)
+            == Some(jpeg_decoder::CodingProcess::DctProgressive);
     Some(Shape {
+        format,
         width,
         height,
         orientation,
-        progressive: info.coding_process == jpeg_decoder::CodingProcess::DctProgressive,
-        grey: matches!(info.pixel_format, PixelFormat::L8 | PixelFormat::L16),
+        progressive,
+        grey: !decoder.color_type().has_color(),
+        alpha: decoder.color_type().has_alpha() && format != "GIF",
     })
 }

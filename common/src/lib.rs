@@ -3,8 +3,8 @@
 //! - [`cli`]: the shared command-line knobs (`--quick`, `--json`, `--seed`, `--count`, `--workers`,
 //!   `--server`, `--latency-ms`, `--error-rate`, `--timeline`, `--trace`), narration that moves to
 //!   stderr under `--json`, and the one-line `error: ...` exit.
-//! - [`guard`]: the limit every exercise test runs under, so none can hang; [`workshop`]: what
-//!   the `workshop` command (`cargo workshop`) knows about the exercises and their tests.
+//! - [`guard`]: the limit every exercise test runs under, so none can hang (the `workshop`
+//!   command, `cargo workshop`, is a binary of this crate: `src/bin/workshop/`).
 //! - [`timing`]: a stopwatch and a way to time a closure.
 //! - [`report`]: the comparison table every demo ends with (or JSON rows under `--json`).
 //! - [`spans`] and [`timeline`]: who ran what, when, drawn under a table (`--timeline`) or written
@@ -25,7 +25,6 @@ pub mod spans;
 pub mod timeline;
 pub mod timing;
 pub mod work;
-pub mod workshop;
 
 pub use cli::CommonArgs;
 pub use report::{Outcomes, Row, Table};

@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::workshop::{
+// The command's logic lives with its binary (it is no part of the library every crate builds).
+#[path = "../src/bin/workshop/logic.rs"]
+#[allow(dead_code)]
+mod logic;
+
+use logic::{
     Progress, TestOutcome, exercise_of, exercises_declared, first_compiler_error, first_failure,
     hint_section, parse_test_lines, run_captured,
 };
@@ -124,7 +129,7 @@ fn the_first_compiler_error_skips_warnings_and_fits_in_a_few_lines() {
     assert!(!error.contains("could not compile"), "{error}");
     assert!(error.lines().count() <= 8);
     assert_eq!(
-        common::workshop::error_location(&error),
+        logic::error_location(&error),
         Some("threads-basic/src/exercises.rs:22:5")
     );
     assert_eq!(first_compiler_error("   Compiling x\n", 8), None);

@@ -1,7 +1,7 @@
 //! What the `workshop` command knows: where the exercises are, how to run a crate's exercise
 //! tests under `--features exercises`, and how to read cargo's output into exercises solved.
 //!
-//! The command itself (`cargo workshop`, `common/src/bin/workshop.rs`) is a thin shell around
+//! The command itself (`cargo workshop`, `main.rs` beside this file) is a thin shell around
 //! this module, which shells out to `cargo` and `git` only and needs no network.
 //!
 //! The conventions it relies on, which every crate's exercises follow:

@@ -20,7 +20,9 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use common::workshop::{Progress, RunOptions, TestRun, Workspace, first_failure};
+mod logic;
+
+use logic::{Progress, RunOptions, TestRun, Workspace, first_failure};
 
 /// Exercises solved per crate, the next one to do, hints, and a watcher.
 #[derive(Debug, Parser)]
@@ -107,9 +109,7 @@ fn status(workspace: &Workspace) -> anyhow::Result<()> {
         let (next, place) = match (&error, progress.next_unsolved()) {
             (Some(error), _) => (
                 "does not compile".to_string(),
-                common::workshop::error_location(error)
-                    .unwrap_or("")
-                    .to_string(),
+                logic::error_location(error).unwrap_or("").to_string(),
             ),
             (None, Some(n)) => {
                 let name = workspace.exercise_name(krate, n).unwrap_or_default();

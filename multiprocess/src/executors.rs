@@ -170,7 +170,7 @@ pub fn threads_abort(
 
 pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     let workers = args.workers_or(common::report::cores());
-    let cpu: Vec<Task> = numbers(args.count_or(96, 24))
+    let cpu: Vec<Task> = numbers(args.count_or(400, 24))
         .into_iter()
         .map(Task::IsPrime)
         .collect();
@@ -212,7 +212,8 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     }
 
     // The abort: on threads in a child process (it takes its whole process down), then on processes.
-    let mut abort = Table::new("executors-abort", args);
+    // Two different fates, not two speeds of the same work: no speedup between them.
+    let mut abort = Table::new("executors-abort", args).different_work();
     let (reported, wall) = timed(|| threads_abort(exe, aborting, workers));
     let (done, failed, status) = reported?;
     let lost = aborting - done - failed;

@@ -14,9 +14,10 @@
 //!
 //! Spawning a task per image is cheap, but what the tasks hold is not: if downloads outrun the
 //! resizing, downloaded photos pile up in memory waiting for a rayon thread. A second
-//! semaphore bounds the images held at once, from the start of a download to the end of the
-//! image's uploads (the pipeline's bounded channels do the same for threads), sized to keep
-//! every request slot and every rayon thread busy.
+//! semaphore bounds the photos held at once, from the start of a download to the end of its
+//! resize (the pipeline's bounded channels do the same for threads), sized to keep every
+//! request slot and every rayon thread busy. The thumbnails that go on to the uploads are a few
+//! KiB each; holding the permit through the uploads too would make the last photos start late.
 //!
 //! Run: `cargo run -p thumbnail-maker -- --variant async`
 //!
@@ -33,18 +34,22 @@ use tokio::task::JoinSet;
 
 use crate::batch::{Batch, Failed, Outcome, Report, TIMEOUT, backoff};
 
-/// Runs the batch, holding at most [`images_held`] images in memory at once.
+/// Runs the batch, holding at most [`images_held`] photos in memory at once.
 pub fn run(batch: Arc<Batch>, progress: &ProgressBar) -> anyhow::Result<Report> {
     let held = images_held(&batch);
     run_holding(batch, progress, held)
 }
 
-/// Images in memory at once by default: one per request slot and one per rayon thread.
+/// Photos in memory at once by default (downloading, waiting for a rayon thread, or being
+/// resized): a wave of downloads in flight, the wave before it waiting for rayon, and one photo
+/// per rayon thread. With only one wave's worth, the photos queued for rayon would hold up the
+/// next downloads (24 photos at 16 in flight: 0.68 s instead of 0.65 s).
 pub fn images_held(batch: &Batch) -> usize {
-    batch.io + rayon::current_num_threads()
+    2 * batch.io + rayon::current_num_threads()
 }
 
-/// Runs the batch, holding at most `held` images (a photo, then its thumbnails) at once.
+/// Runs the batch, holding at most `held` photos at once between the start of their download
+/// and the end of their resize.
 pub fn run_holding(
     batch: Arc<Batch>,
     progress: &ProgressBar,
@@ -68,9 +73,7 @@ pub fn run_holding(
             let (client, batch, cap) = (client.clone(), Arc::clone(&batch), Arc::clone(&cap));
             let in_memory = Arc::clone(&in_memory);
             tasks.spawn(async move {
-                // Held until this image is done; the semaphore is never closed.
-                let _held = in_memory.acquire_owned().await;
-                let outcome = process(&client, batch, cap, &name).await;
+                let outcome = process(&client, batch, cap, in_memory, &name).await;
                 (name, outcome)
             });
         }
@@ -90,8 +93,11 @@ async fn process(
     client: &reqwest::Client,
     batch: Arc<Batch>,
     cap: Arc<Semaphore>,
+    in_memory: Arc<Semaphore>,
     name: &str,
 ) -> anyhow::Result<Outcome> {
+    // A place for one photo, held until it is resized; the semaphore is never closed.
+    let held = in_memory.acquire_owned().await?;
     let url = batch.image_url(name);
     let jpeg = match call(&batch, &cap, &format!("download {name}"), || {
         client.get(&url)
@@ -125,6 +131,8 @@ async fn process(
             return Err(anyhow!("resizing {name} panicked: {why}"));
         }
     };
+
+    drop(held); // the photo is gone (resized and dropped by the rayon job): the next may come
 
     // The uploads of this image at once, each through the cap, each thumbnail saved after.
     let mut uploads = JoinSet::new();

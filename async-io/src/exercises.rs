@@ -1,4 +1,4 @@
-//! Exercises for `async-io`. Replace each `todo!()` with your code, then run
+//! Exercises for `async-io`. Replace each `todo!("exercise N: ...")` with your code, then run
 //!
 //! ```text
 //! cargo test -p async-io --features exercises --test exercises

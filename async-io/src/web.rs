@@ -25,7 +25,8 @@
 //!
 //! Look for: `requests_per_s` and its fraction of the row's ideal (printed under the table);
 //! blocking at its ceiling of workers / two latencies while most of its requests wait and are cut
-//! (t/o); async near connections / one latency with p99 close to the latency; the blocking call
+//! (t/o); async near connections / one latency at 200 connections, with p99 close to the latency
+//! (at 1,000 the 2 cores become the limit: about two thirds of it in release); the blocking call
 //! inside `async fn` down to runtime threads / two latencies; `spawn_blocking` back up to its
 //! pool's size; and `max in flight`, the fake server's peak: at most the workers for blocking.
 

@@ -1,4 +1,4 @@
-//! Exercises for `futures-basic`. Replace each `todo!()` with your code, then run
+//! Exercises for `futures-basic`. Replace each `todo!("exercise N: ...")` with your code, then run
 //!
 //! ```text
 //! cargo test -p futures-basic --features exercises --test exercises

@@ -1,4 +1,4 @@
-//! Exercises for `multiprocess`. Replace each `todo!()` with your code, then run
+//! Exercises for `multiprocess`. Replace each `todo!("exercise N: ...")` with your code, then run
 //!
 //! ```text
 //! cargo test -p multiprocess --features exercises --test exercises

@@ -1,4 +1,4 @@
-//! Exercises for `sync-primitives`. Replace each `todo!()` with your code, then run
+//! Exercises for `sync-primitives`. Replace each `todo!("exercise N: ...")` with your code, then run
 //!
 //! ```text
 //! cargo test -p sync-primitives --features exercises --test exercises

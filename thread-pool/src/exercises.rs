@@ -1,4 +1,4 @@
-//! Exercises for `thread-pool`. Replace each `todo!()` with your code, then run
+//! Exercises for `thread-pool`. Replace each `todo!("exercise N: ...")` with your code, then run
 //!
 //! ```text
 //! cargo test -p thread-pool --features exercises --test exercises

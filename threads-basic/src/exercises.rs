@@ -1,4 +1,4 @@
-//! Exercises for `threads-basic`. Replace each `todo!()` with your code, then run
+//! Exercises for `threads-basic`. Replace each `todo!("exercise N: ...")` with your code, then run
 //!
 //! ```text
 //! cargo test -p threads-basic --features exercises --test exercises

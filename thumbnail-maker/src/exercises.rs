@@ -1,4 +1,4 @@
-//! Exercises for `thumbnail-maker`. Replace each `todo!()` with your code, then run
+//! Exercises for `thumbnail-maker`. Replace each `todo!("exercise N: ...")` with your code, then run
 //!
 //! ```text
 //! cargo test -p thumbnail-maker --features exercises --test exercises

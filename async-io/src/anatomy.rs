@@ -24,10 +24,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use common::{CommonArgs, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Row, Table, say};
 use tokio::runtime::RuntimeFlavor;
 use tokio::task::JoinSet;
 
@@ -116,7 +116,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     say!("  awaited: {}", lazy.await);
 
     // One await after another: each job starts when the previous one is done.
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let in_flight = Arc::new(InFlight::default());
     let mut one_by_one = Vec::new();
     for &(name, delay) in &jobs {
@@ -128,7 +128,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
             .extra("order", one_by_one.join(" ")),
     );
 
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let (gathered, gather_peak) = gather(&jobs).await?;
     let row = Row::new("spawn, await handles (gather)", jobs.len(), watch.elapsed());
     table.push(
@@ -136,7 +136,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
             .extra("order", gathered.join(" ")),
     );
 
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let (completed, completed_peak) = as_completed(&jobs).await?;
     let row = Row::new(
         "JoinSet::join_next (as_completed)",

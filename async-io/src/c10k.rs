@@ -29,11 +29,11 @@ mod limits;
 mod process;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use common::server::{Faults, RemoteServer, Server};
-use common::{CommonArgs, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Row, Table, say};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
@@ -88,7 +88,7 @@ pub(crate) async fn tasks(
     client: Client,
 ) -> anyhow::Result<(Vec<&'static str>, Duration)> {
     let reqwest = reqwest::Client::builder().no_proxy().build()?;
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let mut set = JoinSet::new();
     for url in urls {
         let reqwest = reqwest.clone();
@@ -148,7 +148,7 @@ pub(crate) fn threads(
         config = config.input_buffer_size(BUFFER).output_buffer_size(BUFFER);
     }
     let agent: ureq::Agent = config.build().into();
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let (n, mut handles, mut ends) = (urls.len(), Vec::new(), Vec::new());
     for (i, url) in urls.into_iter().enumerate() {
         let agent = agent.clone();

@@ -21,11 +21,11 @@
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use common::server::{Faults, Server};
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Outcomes, Row, Table, say};
 use futures::future::join_all;
 
 use crate::server_stats;
@@ -151,7 +151,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     ];
     for (i, variant) in variants.into_iter().enumerate() {
         server_stats::reset_stats(&server).await?;
-        let watch = Stopwatch::start();
+        let watch = Instant::now();
         let results = match i {
             0 => sequential(&client, &urls).await,
             1 => concurrent(&client, &urls).await,

@@ -19,7 +19,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use common::{CommonArgs, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Row, Table, say};
 use tokio::sync::mpsc::{self, error::TrySendError};
 
 /// One unit of work, tagged with who made it and when.
@@ -109,7 +109,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         .different_work()
         .bar_on("producer waits");
     for (label, consume) in [("fast consumer", ms(5)), ("slow consumer", ms(20))] {
-        let watch = Stopwatch::start();
+        let watch = Instant::now();
         let report = pipeline(items_each, capacity, every, consume).await?;
         let wall = watch.elapsed();
         let lengths: Vec<String> = report.queue_lengths.iter().map(|n| n.to_string()).collect();

@@ -75,7 +75,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use common::server::{Faults, Server};
 use common::timing::fmt_duration;
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Outcomes, Row, Table, say};
 use tokio::runtime::{Builder, Runtime};
 use tokio::sync::oneshot;
 use tokio::time::MissedTickBehavior;
@@ -195,7 +195,7 @@ const FIRST: u64 = 1_000_000_000;
 fn calibrate(target: Duration) -> u64 {
     let mut n = 256;
     loop {
-        let watch = Stopwatch::start();
+        let watch = Instant::now();
         count_primes(FIRST, n);
         let took = watch.elapsed();
         if took >= target / 2 || n >= 1 << 32 {
@@ -257,7 +257,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
                 .no_proxy()
                 .timeout(Duration::from_secs(30))
                 .build()?;
-            let watch = Stopwatch::start();
+            let watch = Instant::now();
             let ends = download_all(&client, &urls).await;
             anyhow::Ok((ends, watch.elapsed()))
         })?;
@@ -298,7 +298,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
             let (results, wall, gap) = runtime.block_on(async {
                 let (stop, stopped) = oneshot::channel();
                 let ticking = tokio::spawn(ticker(period, Instant::now(), stopped));
-                let watch = Stopwatch::start();
+                let watch = Instant::now();
                 let results = match blocking {
                     false => cpu_as_tasks(jobs, job).await?,
                     true => cpu_on_blocking_pool(jobs, job).await?,

@@ -17,10 +17,10 @@
 //! `download_capped` has the signature of exercise 2 in `src/exercises.rs`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::server::{Faults, Server};
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Outcomes, Row, Table, say};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -93,7 +93,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
     let mut peaks = Vec::new();
     for &cap in &caps {
         server_stats::reset_stats(&server).await?;
-        let watch = Stopwatch::start();
+        let watch = Instant::now();
         let lengths = download_capped(&client, &urls, cap).await;
         let wall = watch.elapsed();
         let peak = server_stats::stats(&server).await?.max_in_flight;

@@ -26,10 +26,10 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Outcomes, Row, Table, say};
 use futures::{Stream, StreamExt};
 use tokio::task::JoinSet;
 
@@ -268,7 +268,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
             ("Ctrl-C once", "and lets it drain")
         };
         say!("starting the service; Ctrl-C (SIGINT) once it has accepted {after} jobs, {what}");
-        let watch = Stopwatch::start();
+        let watch = Instant::now();
         let session =
             run_and_interrupt(exe, job_ms, after, twice, |line| say!("  service | {line}"))?;
         let outcomes = Outcomes {

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use common::server::{FakeServer, Faults, Server, ServerConfig};
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Outcomes, Row, Table, say};
 use futures::future::{join_all, select_ok};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, timeout, timeout_at};
@@ -268,7 +268,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let (limit, deadline, cancel_at) = (ms(3 * base), ms(4 * base), ms(base * 12 / 5));
 
     server_stats::reset_stats(&server).await?;
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let ends = per_request(&client, &urls, limit).await;
     push(
         format!("timeout({} ms) per request", limit.as_millis()),
@@ -278,7 +278,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     );
 
     server_stats::reset_stats(&server).await?;
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let ends = batch_deadline(&client, &urls, deadline).await?;
     push(
         format!("batch deadline {} ms", deadline.as_millis()),
@@ -288,7 +288,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     );
 
     server_stats::reset_stats(&server).await?;
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let (ends, mirror_wins) = race(&client, &urls, &mirror_urls).await;
     push(
         "select! first to finish".into(),
@@ -302,7 +302,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     );
 
     server_stats::reset_stats(&server).await?;
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let (ends, mirror_wins) = race_ok(&client, &urls, &mirror_urls).await;
     let failed = ends.iter().filter(|&&e| e == End::Failed).count();
     push(
@@ -322,7 +322,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     }
 
     server_stats::reset_stats(&server).await?;
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let ends = cancel_group(&client, &urls, cancel_at).await?;
     push(
         format!("CancellationToken at {} ms", cancel_at.as_millis()),

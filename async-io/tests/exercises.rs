@@ -3,16 +3,16 @@
 //! Concurrency is proved by the fake server's rendezvous (answers wait until N requests are in
 //! flight together), never by timing.
 //!
-//! Each test runs under `common::guard::exercise`, so an attempt that hangs fails with its
+//! Each test runs under `workshop::guard::exercise`, so an attempt that hangs fails with its
 //! exercise's number and the likely mistake instead of waiting forever. The guard waits on a
 //! thread of its own: a timer inside the runtime would not fire if an attempt blocked the
 //! runtime's threads (with `std::thread::sleep` or a blocking client, say).
 
 use std::time::Duration;
 
-use async_io::workshop::{Tally, download_all, download_capped, fetch_with_timeout, pipeline};
-use common::guard::exercise;
+use async_io::under_test::{Tally, download_all, download_capped, fetch_with_timeout, pipeline};
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
+use workshop::guard::exercise;
 
 const SPAWN: &str =
     "is each download awaited inside the spawning loop, or does a task block the runtime's thread?";
@@ -197,7 +197,7 @@ fn cpu_job_watching(
 
 #[test]
 fn exercise_5_the_ticker_keeps_its_beat_during_a_cpu_job() {
-    common::guard::exercise(
+    workshop::guard::exercise(
         5,
         "does the CPU job still run on the runtime's only thread (tokio::spawn puts it there too)?",
         || {
@@ -221,7 +221,7 @@ fn exercise_5_the_ticker_keeps_its_beat_during_a_cpu_job() {
                 });
                 tokio::task::yield_now().await; // the ticker starts
                 let seen =
-                    async_io::workshop::off_the_runtime(cpu_job_watching(Arc::clone(&ticks), 10))
+                    async_io::under_test::off_the_runtime(cpu_job_watching(Arc::clone(&ticks), 10))
                         .await;
                 ticker.abort();
                 assert!(
@@ -236,12 +236,12 @@ fn exercise_5_the_ticker_keeps_its_beat_during_a_cpu_job() {
 
 #[test]
 fn exercise_5_returns_the_jobs_result() {
-    common::guard::exercise(5, "is the job's result awaited and returned?", || {
+    workshop::guard::exercise(5, "is the job's result awaited and returned?", || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        let primes = runtime.block_on(async_io::workshop::off_the_runtime(|| {
+        let primes = runtime.block_on(async_io::under_test::off_the_runtime(|| {
             (0..10_000u64)
                 .filter(|&n| common::work::is_prime(n))
                 .count()
@@ -272,15 +272,16 @@ fn flag_size(server: &FakeServer, cc: &str) -> u64 {
 
 #[test]
 fn exercise_6_answers_the_country_and_the_flags_size() {
-    common::guard::exercise(6, "is every upstream call awaited?", || {
+    workshop::guard::exercise(6, "is every upstream call awaited?", || {
         let server = server(Faults::default());
-        let got = tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(async_io::workshop::flag_info(
-                &upstream_client(Duration::from_secs(30)),
-                server.url(),
-                "BR",
-            ));
+        let got =
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(async_io::under_test::flag_info(
+                    &upstream_client(Duration::from_secs(30)),
+                    server.url(),
+                    "BR",
+                ));
         let expected = async_io::web::FlagInfo {
             cc: "BR".into(),
             country: "Brazil".into(),
@@ -292,7 +293,7 @@ fn exercise_6_answers_the_country_and_the_flags_size() {
 
 #[test]
 fn exercise_6_fetches_the_metadata_and_the_flag_at_once() {
-    common::guard::exercise(6, "does each call wait for the other?", || {
+    workshop::guard::exercise(6, "does each call wait for the other?", || {
         let server = server(Faults {
             rendezvous: Some(Rendezvous {
                 count: 2,
@@ -300,13 +301,14 @@ fn exercise_6_fetches_the_metadata_and_the_flag_at_once() {
             }),
             ..Faults::default()
         });
-        let got = tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(async_io::workshop::flag_info(
-                &upstream_client(Duration::from_secs(30)),
-                server.url(),
-                "JP",
-            ));
+        let got =
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(async_io::under_test::flag_info(
+                    &upstream_client(Duration::from_secs(30)),
+                    server.url(),
+                    "JP",
+                ));
         assert!(got.is_ok(), "{got:?}");
         let peak = server.stats().max_in_flight;
         assert_eq!(
@@ -318,10 +320,10 @@ fn exercise_6_fetches_the_metadata_and_the_flag_at_once() {
 
 #[test]
 fn exercise_6_maps_upstream_failures_to_statuses() {
-    common::guard::exercise(6, "does a timeout still end the call?", || {
+    workshop::guard::exercise(6, "does a timeout still end the call?", || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let status = |server: &FakeServer, cc: &str, timeout: Duration| {
-            let got = runtime.block_on(async_io::workshop::flag_info(
+            let got = runtime.block_on(async_io::under_test::flag_info(
                 &upstream_client(timeout),
                 server.url(),
                 cc,
@@ -347,7 +349,7 @@ fn exercise_6_maps_upstream_failures_to_statuses() {
 
 #[test]
 fn exercise_7_the_blocking_call_leaves_the_runtime_free() {
-    common::guard::exercise(
+    workshop::guard::exercise(
         7,
         "does the blocking call still run on the runtime's thread?",
         || {
@@ -370,7 +372,7 @@ fn exercise_7_the_blocking_call_leaves_the_runtime_free() {
                 .unwrap();
             let codes = ["BR", "JP", "DE", "MX"];
             let got = runtime.block_on(futures::future::join_all(codes.iter().map(|cc| {
-                async_io::workshop::flag_info_blocking(
+                async_io::under_test::flag_info_blocking(
                     agent.clone(),
                     server.url().into(),
                     cc.to_string(),

@@ -172,7 +172,8 @@ pub fn at_least_one(s: &str) -> Result<usize, String> {
     }
 }
 
-fn fraction(s: &str) -> Result<f64, String> {
+/// A clap value parser for fractions from 0 to 1 (`--error-rate 1.5` is refused).
+pub fn fraction(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         Ok(_) => Err("must be between 0 and 1".into()),

@@ -1,37 +1,30 @@
-//! A stopwatch and a way to time a closure.
+//! Timing a closure, calibrating a CPU job, and formatting durations.
 
 use std::time::{Duration, Instant};
 
-/// Measures wall time from the moment it is started.
-#[derive(Debug, Clone, Copy)]
-pub struct Stopwatch {
-    start: Instant,
-}
-
-impl Stopwatch {
-    /// Starts measuring now.
-    pub fn start() -> Self {
-        Self {
-            start: Instant::now(),
-        }
-    }
-
-    /// Wall time since [`Stopwatch::start`].
-    pub fn elapsed(&self) -> Duration {
-        self.start.elapsed()
-    }
-
-    /// Seconds since start, for narration like `[0.31 s] done`.
-    pub fn secs(&self) -> f64 {
-        self.elapsed().as_secs_f64()
-    }
-}
-
 /// Runs `f` and returns its result with the wall time it took.
 pub fn timed<R>(f: impl FnOnce() -> R) -> (R, Duration) {
-    let watch = Stopwatch::start();
+    let start = Instant::now();
     let result = f();
-    (result, watch.elapsed())
+    (result, start.elapsed())
+}
+
+/// How big a CPU job must be to take about `target` on this build and machine.
+///
+/// `job(n)` does `n` units of work (tests `n` numbers, say). Sizes double from 256 until one
+/// takes at least half of `target`; the answer scales that size to `target`, at least 1. Tours
+/// use it so a debug and a release build, a laptop and a CI runner, all run jobs of the same
+/// length.
+pub fn calibrate(target: Duration, mut job: impl FnMut(u64)) -> u64 {
+    let mut n = 256;
+    loop {
+        let ((), took) = timed(|| job(n));
+        if took >= target / 2 || n >= 1 << 32 {
+            return ((n as f64 * target.as_secs_f64() / took.as_secs_f64().max(1e-6)) as u64)
+                .max(1);
+        }
+        n *= 2;
+    }
 }
 
 /// Formats a duration the way the tables do: `2.03 s`, `27.4 ms`, `850 µs`.
@@ -51,10 +44,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timed_returns_the_closures_value() {
-        let (value, took) = timed(|| 6 * 7);
+    fn timed_returns_the_closures_value_and_a_time_within_the_call() {
+        let outer = Instant::now();
+        let (value, took) = timed(|| {
+            std::thread::sleep(Duration::from_millis(5));
+            6 * 7
+        });
         assert_eq!(value, 42);
-        assert!(took <= Stopwatch::start().elapsed() + took);
+        assert!(took >= Duration::from_millis(5), "{took:?}");
+        assert!(took <= outer.elapsed(), "{took:?}");
+    }
+
+    #[test]
+    fn calibrate_doubles_until_half_the_target_then_scales_to_it() {
+        // A job that sleeps 1 µs per unit: a size of n takes at least n µs, often more.
+        let mut sizes = Vec::new();
+        let n = calibrate(Duration::from_millis(2), |n| {
+            sizes.push(n);
+            std::thread::sleep(Duration::from_micros(n));
+        });
+        assert_eq!(sizes[0], 256);
+        assert!(sizes.windows(2).all(|w| w[1] == 2 * w[0]), "{sizes:?}");
+        // 1,024 units take at least 1 ms, half the target, so the doubling stops there at the
+        // latest; and as the last size took at least its n µs, scaling it to 2 ms gives at most
+        // 2,000 units.
+        assert!(*sizes.last().unwrap() <= 1_024, "{sizes:?}");
+        assert!((1..=2_000).contains(&n), "{n} from {sizes:?}");
     }
 
     #[test]

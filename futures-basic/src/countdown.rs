@@ -17,9 +17,9 @@
 //! the sequential row the sum; `select_all` stopping after C with three tasks cancelled.
 
 use std::cell::RefCell;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Outcomes, Row, Table, say};
 use futures::executor::block_on;
 use futures::future::{join_all, select_all};
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -80,7 +80,7 @@ async fn countdown(name: &'static str, delay: Duration, log: &RefCell<Log>) -> &
 /// Runs the tasks one way on this thread.
 pub fn run_variant(variant: Variant, tasks: &[(&'static str, Duration)]) -> Outcome {
     let log = RefCell::new(Log::default());
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     // Calling `countdown` only builds the future; its timer starts when it is first polled.
     let futures = tasks.iter().map(|&(n, d)| countdown(n, d, &log));
     let returned = block_on(async {

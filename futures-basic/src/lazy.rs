@@ -18,20 +18,24 @@
 use std::cell::Cell;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{CommonArgs, Stopwatch, say};
+use common::{CommonArgs, say};
 use futures::executor::block_on;
 use futures_timer::Delay;
 
 /// Three steps of work with a pause between them; counts each step as it runs.
-pub async fn brew(steps: &Cell<u32>, pause: Duration, watch: Stopwatch) -> &'static str {
+pub async fn brew(steps: &Cell<u32>, pause: Duration, watch: Instant) -> &'static str {
     for (i, step) in ["boil water", "steep", "pour"].into_iter().enumerate() {
         if i > 0 {
             Delay::new(pause).await;
         }
         steps.set(steps.get() + 1);
-        say!("  [{:.2} s] step {}: {step}", watch.secs(), i + 1);
+        say!(
+            "  [{:.2} s] step {}: {step}",
+            watch.elapsed().as_secs_f64(),
+            i + 1
+        );
     }
     "tea"
 }
@@ -48,7 +52,7 @@ pub struct Stages {
 
 /// Builds a future, polls it once by hand, then lets `block_on` finish it.
 pub fn stages(pause: Duration) -> anyhow::Result<Stages> {
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let steps = Cell::new(0);
 
     // 1. Build the future. Nothing runs: it is only a value.
@@ -56,7 +60,7 @@ pub fn stages(pause: Duration) -> anyhow::Result<Stages> {
     let after_build = steps.get();
     say!(
         "[{:.2} s] future built: {after_build} steps run",
-        watch.secs()
+        watch.elapsed().as_secs_f64()
     );
 
     // 2. Poll it once by hand. It runs until its first pause, then returns Pending. The no-op
@@ -67,7 +71,7 @@ pub fn stages(pause: Duration) -> anyhow::Result<Stages> {
     let after_one_poll = steps.get();
     say!(
         "[{:.2} s] one poll returned {}: {after_one_poll} step run",
-        watch.secs(),
+        watch.elapsed().as_secs_f64(),
         if first.is_pending() {
             "Pending"
         } else {
@@ -84,7 +88,7 @@ pub fn stages(pause: Duration) -> anyhow::Result<Stages> {
     let after_block_on = steps.get();
     say!(
         "[{:.2} s] block_on returned {tea:?}: {after_block_on} steps run",
-        watch.secs()
+        watch.elapsed().as_secs_f64()
     );
 
     // 4. A future dropped without a poll never starts.

@@ -1,6 +1,6 @@
 //! Tests of the exercises. They run against the solutions by default; an attendee runs
 //! `cargo test -p futures-basic --features exercises --test exercises` to test their own code.
-//! Each test runs under `common::guard::exercise`, so an attempt that hangs fails with its
+//! Each test runs under `workshop::guard::exercise`, so an attempt that hangs fails with its
 //! exercise's number and the likely mistake instead of waiting forever.
 
 use std::future::Future;
@@ -11,10 +11,10 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
-use common::guard::exercise;
-use futures_basic::workshop::{
+use futures_basic::under_test::{
     block_on, from_callback, in_completion_order, join2, timeout, yield_now,
 };
+use workshop::guard::exercise;
 
 const WAKE: &str =
     "does poll return Pending without waking the task first (cx.waker().wake_by_ref())?";

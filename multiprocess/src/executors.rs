@@ -31,11 +31,11 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use common::timing::fmt_duration;
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say, timed};
+use common::{CommonArgs, Outcomes, Row, Table, say, timed};
 
 use crate::primes::numbers;
 use crate::process_pool::{JobError, Pool};
@@ -197,7 +197,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         (Kind::Threads, "thread pool"),
         (Kind::Processes, "process pool"),
     ] {
-        let watch = Stopwatch::start();
+        let watch = Instant::now();
         let executor = start(kind, workers, exe)?;
         let startup = watch.elapsed();
         for (table, label, jobs, expected) in &mut kinds {

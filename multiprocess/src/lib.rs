@@ -4,7 +4,7 @@
 //! [`worker`] and [`process_pool`] are the pool itself (the worker's side and the parent's side
 //! of the pipes); every other module is one demo (`cargo run -p multiprocess -- <demo>`).
 //! `exercises` is the attendee's file and `solutions` its answers; tests reach both through
-//! [`workshop`].
+//! [`under_test`].
 
 pub mod process_pool;
 pub mod worker;
@@ -21,8 +21,8 @@ pub mod solutions;
 
 /// The exercises' answers by default; the attendee's stubs under `--features exercises`.
 #[cfg(not(feature = "exercises"))]
-pub use solutions as workshop;
+pub use solutions as under_test;
 
 /// The exercises' answers by default; the attendee's stubs under `--features exercises`.
 #[cfg(feature = "exercises")]
-pub use exercises as workshop;
+pub use exercises as under_test;

@@ -19,10 +19,11 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+use std::time::Instant;
 
 use anyhow::Context;
 use common::spans::{Kind, Recording, span};
-use common::{CommonArgs, Row, Stopwatch, Table, say, timed};
+use common::{CommonArgs, Row, Table, say, timed};
 use rayon::prelude::{IntoParallelRefIterator, ParallelIterator};
 
 use crate::process_pool::Pool;
@@ -133,7 +134,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     // The pool's row includes starting its processes; the start-up column shows that part.
     // The pool records each job where the parent sees it: sent, then answered.
     let recording = Recording::start(numbers.len());
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let pool = Pool::new(exe, workers)?;
     let startup = watch.elapsed();
     let found = with_processes(&pool, &numbers).context("the process pool failed")?;

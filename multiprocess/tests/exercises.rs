@@ -1,6 +1,6 @@
 //! Tests of the exercises. They run against the solutions by default; an attendee runs
 //! `cargo test -p multiprocess --features exercises --test exercises` to test their own code.
-//! Each test runs under `common::guard::exercise`, so an attempt that hangs fails with its
+//! Each test runs under `workshop::guard::exercise`, so an attempt that hangs fails with its
 //! exercise's number and the likely mistake instead of waiting forever.
 
 use std::io::Cursor;
@@ -8,10 +8,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::guard::exercise;
-use multiprocess::workshop::{
+use multiprocess::under_test::{
     map_in_processes, parse_replies, run_with_timeout, serve_until_sentinel,
 };
+use workshop::guard::exercise;
 
 const EXE: &str = env!("CARGO_BIN_EXE_multiprocess");
 

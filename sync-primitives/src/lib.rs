@@ -8,7 +8,7 @@
 //! primitives ([`spinlock::SpinLock`], [`semaphore::Semaphore`], [`rwlock::RwLock`]) take their
 //! atomics and cells from [`sync`], which switches to loom under the `loom` feature for
 //! `tests/loom.rs`. `exercises` is the attendee's file and `solutions` its answers; tests reach
-//! both through [`workshop`].
+//! both through [`under_test`].
 
 pub mod bank;
 pub mod channels;
@@ -26,8 +26,8 @@ pub mod solutions;
 
 /// The exercises' answers by default; the attendee's stubs under `--features exercises`.
 #[cfg(not(feature = "exercises"))]
-pub use solutions as workshop;
+pub use solutions as under_test;
 
 /// The exercises' answers by default; the attendee's stubs under `--features exercises`.
 #[cfg(feature = "exercises")]
-pub use exercises as workshop;
+pub use exercises as under_test;

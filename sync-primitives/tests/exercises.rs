@@ -1,6 +1,6 @@
 //! Tests of the exercises. They run against the solutions by default; an attendee runs
 //! `cargo test -p sync-primitives --features exercises --test exercises` to test their own code.
-//! Each test runs under `common::guard::exercise`, so an attempt that hangs (a deadlock, a
+//! Each test runs under `workshop::guard::exercise`, so an attempt that hangs (a deadlock, a
 //! missed wake) fails with its exercise's number and the likely mistake instead of waiting
 //! forever.
 
@@ -10,9 +10,9 @@ use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use common::guard::exercise;
 use sync_primitives::bank::{self, ACCOUNTS, OPENING_BALANCE, Transfer};
-use sync_primitives::workshop::{BoundedBuffer, Semaphore, lock_pair, locked_bank};
+use sync_primitives::under_test::{BoundedBuffer, Semaphore, lock_pair, locked_bank};
+use workshop::guard::exercise;
 
 /// How long a test waits for something that must happen soon, before calling it lost.
 const SOON: Duration = Duration::from_secs(30);

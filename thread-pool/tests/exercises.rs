@@ -1,6 +1,6 @@
 //! Tests of the exercises. They run against the solutions by default; an attendee runs
 //! `cargo test -p thread-pool --features exercises --test exercises` to test their own code.
-//! Each test runs under `common::guard::exercise`, so an attempt that hangs fails with its
+//! Each test runs under `workshop::guard::exercise`, so an attempt that hangs fails with its
 //! exercise's number and the likely mistake instead of waiting forever.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use common::guard::exercise;
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
-use thread_pool::workshop::{MiniPool, Tally, as_completed, map_in_order, tally};
+use thread_pool::under_test::{MiniPool, Tally, as_completed, map_in_order, tally};
+use workshop::guard::exercise;
 
 const MAP: &str = "is a copy of the results sender still alive while you read the results, or is a worker waiting on a job queue that is never closed?";
 

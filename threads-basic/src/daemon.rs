@@ -19,10 +19,10 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
-use common::{CommonArgs, Stopwatch, say};
+use common::{CommonArgs, say};
 
 /// The hidden child mode: a detached thread ticking every 20 ms, and a `main` that returns
 /// after `main_ms`. Whatever the thread has not printed by then is never printed.
@@ -68,12 +68,12 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         // The receiver may have given up and gone away; that is not this thread's problem.
         let _ = tx.send(42);
     });
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     match rx.recv_timeout(Duration::from_millis(100)) {
         Ok(v) => bail!("the slow thread answered {v} too early"),
         Err(RecvTimeoutError::Timeout) => say!(
             "recv_timeout gave up after {:.2} s; is_finished() = {}",
-            watch.secs(),
+            watch.elapsed().as_secs_f64(),
             slow.is_finished()
         ),
         Err(RecvTimeoutError::Disconnected) => bail!("the slow thread died"),
@@ -85,7 +85,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         .map_err(|_| anyhow!("the slow thread panicked"))?;
     say!(
         "waited again: the answer {answer} arrived after {:.2} s",
-        watch.secs()
+        watch.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -17,10 +17,10 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
-use common::{CommonArgs, Stopwatch, say};
+use common::{CommonArgs, say};
 
 /// Spins until `done` is set, one frame per `frame`, and returns the number of frames drawn.
 pub fn spin(done: &AtomicBool, frame: Duration, draw: bool) -> u64 {
@@ -63,7 +63,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     };
 
     // 2. Do the slow work on the main thread.
-    let watch = Stopwatch::start();
+    let watch = Instant::now();
     let answer = slow_work(work);
 
     // 3. Tell the spinner to stop, and wait until it has.
@@ -73,7 +73,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         .map_err(|_| anyhow!("the spinner panicked"))?;
     say!(
         "answer: {answer} after {:.2} s; the spinner drew {frames} frames meanwhile, then stopped",
-        watch.secs()
+        watch.elapsed().as_secs_f64()
     );
 
     // What was claimed: it spun while the work ran, and stopped when told.

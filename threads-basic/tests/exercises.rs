@@ -1,14 +1,14 @@
 //! Tests of the exercises. They run against the solutions by default; an attendee runs
 //! `cargo test -p threads-basic --features exercises --test exercises` to test their own code.
-//! Each test runs under `common::guard::exercise`, so an attempt that hangs fails with its
+//! Each test runs under `workshop::guard::exercise`, so an attempt that hangs fails with its
 //! exercise's number and the likely mistake instead of waiting forever.
 
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use common::guard::exercise;
-use threads_basic::workshop::{greetings, parallel_sum, run_all, run_with_timeout};
+use threads_basic::under_test::{greetings, parallel_sum, run_all, run_with_timeout};
+use workshop::guard::exercise;
 
 const CHUNKS: &str =
     "does your chunking loop move on when a chunk is empty (no data, or more threads than items)?";

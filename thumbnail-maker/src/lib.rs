@@ -6,7 +6,7 @@
 //! share the steps in [`batch`] and the image work in [`thumbs`] (library calls to `image` and
 //! jpeg-decoder, in the `thumbnail-codec` crate beside this one); [`verify`] checks
 //! what each one uploaded. `exercises` is the attendee's file and `solutions` its answers; tests
-//! reach both through [`workshop`].
+//! reach both through [`under_test`].
 
 pub mod async_tokio;
 pub mod batch;
@@ -24,8 +24,8 @@ pub mod solutions;
 
 /// The exercises' answers by default; the attendee's stubs under `--features exercises`.
 #[cfg(not(feature = "exercises"))]
-pub use solutions as workshop;
+pub use solutions as under_test;
 
 /// The exercises' answers by default; the attendee's stubs under `--features exercises`.
 #[cfg(feature = "exercises")]
-pub use exercises as workshop;
+pub use exercises as under_test;

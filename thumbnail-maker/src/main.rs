@@ -10,12 +10,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use anyhow::{Context, ensure};
 use clap::{Parser, ValueEnum};
 use common::server::{Faults, Server, ServerConfig};
 use common::spans::Recording;
-use common::{CommonArgs, Outcomes, Row, Stopwatch, Table, say};
+use common::{CommonArgs, Outcomes, Row, Table, say};
 use thumbnail_maker::batch::{Batch, Outcome, Report};
 use thumbnail_maker::thumbs::Shape;
 use thumbnail_maker::{async_tokio, pipeline, rayon_pool, sequential, threads, verify};
@@ -149,7 +150,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         batch.reset_counters();
         let progress = common::progress::bar(batch.names.len() as u64, name.get_name());
         let recording = Recording::start(batch.names.len() + 16); // the resizes
-        let watch = Stopwatch::start();
+        let watch = Instant::now();
         let (report, workers) = match variant {
             Variant::Sequential => (sequential::run(&batch, &progress)?, None),
             Variant::Threads => (threads::run(&batch, &progress)?, Some(threads::CAP)),

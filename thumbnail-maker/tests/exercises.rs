@@ -1,6 +1,6 @@
 //! Tests of the exercises. They run against the solutions by default; an attendee runs
 //! `cargo test -p thumbnail-maker --features exercises --test exercises` to test their own code.
-//! Each test runs under `common::guard::exercise`, so an attempt that hangs fails with its
+//! Each test runs under `workshop::guard::exercise`, so an attempt that hangs fails with its
 //! exercise's number and the likely mistake instead of waiting forever.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,10 +8,10 @@ use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use common::guard::exercise;
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 use thumbnail_maker::thumbs;
-use thumbnail_maker::workshop::{download_capped, resize_all, two_stages};
+use thumbnail_maker::under_test::{download_capped, resize_all, two_stages};
+use workshop::guard::exercise;
 
 const PERMIT: &str =
     "is a permit never given back, or is each download joined inside the spawning loop?";

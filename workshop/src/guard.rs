@@ -15,7 +15,7 @@
 //!   likely mistake. The body's thread is left behind; the test binary ends it when it exits.
 //!
 //! ```
-//! common::guard::exercise(1, "is every spawned thread joined?", || {
+//! workshop::guard::exercise(1, "is every spawned thread joined?", || {
 //!     let handle = std::thread::spawn(|| 6 * 7);
 //!     assert_eq!(handle.join().unwrap(), 42);
 //! });

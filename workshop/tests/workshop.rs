@@ -6,12 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-// The command's logic lives with its binary (it is no part of the library every crate builds).
-#[path = "../src/bin/workshop/logic.rs"]
-#[allow(dead_code)]
-mod logic;
-
-use logic::{
+use workshop::logic::{
     Progress, TestOutcome, exercise_of, exercises_declared, first_compiler_error, first_failure,
     hint_section, parse_test_lines, run_captured,
 };
@@ -37,7 +32,7 @@ note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
 
 ---- exercise_3_run_with_timeout_gives_up_on_a_slow_job stdout ----
 
-thread 'exercise_3_run_with_timeout_gives_up_on_a_slow_job' (4243) panicked at common/src/guard.rs:69:19:
+thread 'exercise_3_run_with_timeout_gives_up_on_a_slow_job' (4243) panicked at workshop/src/guard.rs:69:19:
 exercise 3 did not finish in 60 s: does run_with_timeout join the job's thread?
 
 failures:
@@ -129,7 +124,7 @@ fn the_first_compiler_error_skips_warnings_and_fits_in_a_few_lines() {
     assert!(!error.contains("could not compile"), "{error}");
     assert!(error.lines().count() <= 8);
     assert_eq!(
-        logic::error_location(&error),
+        workshop::logic::error_location(&error),
         Some("threads-basic/src/exercises.rs:22:5")
     );
     assert_eq!(first_compiler_error("   Compiling x\n", 8), None);
@@ -198,10 +193,10 @@ fn put(path: &Path, contents: &str) {
     std::fs::write(path, contents).unwrap();
 }
 
-/// A workspace of two small crates: `common` with the real exercise guard (and nothing else, so
+/// A workspace of two small crates: `workshop` with the real exercise guard (and nothing else, so
 /// no dependency needs building or downloading) and `threads-basic` with the real exercises,
 /// solutions, tests and hints. Each test names its own, so tests running at once do not share.
-/// (threads-basic's exercises use only std, and their tests only `common::guard`: should that
+/// (threads-basic's exercises use only std, and their tests only `workshop::guard`: should that
 /// change, this copy needs the rest too.)
 fn small_workspace(name: &str, exercises: &str) -> PathBuf {
     let root = scratch().join(name);
@@ -209,27 +204,27 @@ fn small_workspace(name: &str, exercises: &str) -> PathBuf {
     let read = |path: &str| std::fs::read_to_string(real.join(path)).unwrap();
     put(
         &root.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"common\", \"threads-basic\"]\n",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"workshop\", \"threads-basic\"]\n",
     );
     put(
-        &root.join("common/Cargo.toml"),
-        "[package]\nname = \"common\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        &root.join("workshop/Cargo.toml"),
+        "[package]\nname = \"workshop\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
     );
-    put(&root.join("common/src/lib.rs"), "pub mod guard;\n");
+    put(&root.join("workshop/src/lib.rs"), "pub mod guard;\n");
     put(
-        &root.join("common/src/guard.rs"),
-        &read("common/src/guard.rs"),
+        &root.join("workshop/src/guard.rs"),
+        &read("workshop/src/guard.rs"),
     );
     put(
         &root.join("threads-basic/Cargo.toml"),
         "[package]\nname = \"threads-basic\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
-         [features]\nexercises = []\n\n[dependencies]\ncommon = { path = \"../common\" }\n",
+         [features]\nexercises = []\n\n[dev-dependencies]\nworkshop = { path = \"../workshop\" }\n",
     );
     put(
         &root.join("threads-basic/src/lib.rs"),
         "pub mod exercises;\npub mod solutions;\n\
-         #[cfg(not(feature = \"exercises\"))]\npub use solutions as workshop;\n\
-         #[cfg(feature = \"exercises\")]\npub use exercises as workshop;\n",
+         #[cfg(not(feature = \"exercises\"))]\npub use solutions as under_test;\n\
+         #[cfg(feature = \"exercises\")]\npub use exercises as under_test;\n",
     );
     put(&root.join("threads-basic/src/exercises.rs"), exercises);
     for file in ["src/solutions.rs", "tests/exercises.rs", "HINTS.md"] {

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! `cargo workshop` is an alias (in `.cargo/config.toml`) for
-//! `cargo run -q -p common --bin workshop --`. Progress comes from running each crate's exercise
+//! `cargo run -q -p workshop --`. Progress comes from running each crate's exercise
 //! tests against the attendee's stubs (`cargo test -p CRATE --features exercises --test
 //! exercises`), one crate at a time: the first run builds each crate once more with that feature.
 
@@ -20,9 +20,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-mod logic;
 
-use logic::{Progress, RunOptions, TestRun, Workspace, first_failure};
+use workshop::logic::{self, Progress, RunOptions, TestRun, Workspace, first_failure};
 
 /// Exercises solved per crate, the next one to do, hints, and a watcher.
 #[derive(Debug, Parser)]

@@ -51,11 +51,11 @@ fn exercise_1_map_in_order_has_exactly_its_workers_in_flight() {
         })
         .unwrap();
         let codes = common::data::country_codes(12);
-        let agent = thread_pool::flags::agent(Duration::from_secs(30), workers);
+        let agent = thread_pool::lessons::flags::agent(Duration::from_secs(30), workers);
         let sizes = map_in_order(&codes, workers, |cc| {
             let cc = cc.to_lowercase();
             let url = format!("{}/flags/{cc}/{cc}.gif", server.url());
-            thread_pool::flags::get_flag(&agent, &url).map(|body| body.len())
+            thread_pool::lessons::flags::get_flag(&agent, &url).map(|body| body.len())
         });
         assert!(sizes.iter().all(|r| matches!(r, Ok(n) if *n > 0)));
         let stats = server.stats();
@@ -196,7 +196,7 @@ fn exercise_5_tally_counts_every_url_exactly_once() {
                 .collect();
             // Nothing listens on port 1: a refused connection is an error too.
             urls.push("http://127.0.0.1:1/flags/br/br.gif".into());
-            let agent = thread_pool::flags::agent(Duration::from_secs(30), 4);
+            let agent = thread_pool::lessons::flags::agent(Duration::from_secs(30), 4);
             let got = tally(&agent, &urls, 4);
             let stats = server.stats();
             let expected = Tally {

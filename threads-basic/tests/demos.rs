@@ -73,7 +73,7 @@ fn join_in_loop_downloads_one_at_a_time() {
     })
     .unwrap();
     let urls = flag_urls(&server, 8);
-    let sizes = join_all::join_in_loop(&ureq::Agent::new_with_defaults(), &urls).unwrap();
+    let sizes = join_all::join_in_loop(&join_all::agent(Duration::from_secs(30)), &urls).unwrap();
     assert_eq!(sizes.len(), 8);
     assert!(sizes.iter().all(|&s| s > 0));
     let stats = server.stats();
@@ -106,7 +106,8 @@ fn start_all_has_every_download_in_flight_at_once() {
     })
     .unwrap();
     let urls = flag_urls(&server, 8);
-    let sizes = join_all::start_all_then_join(&ureq::Agent::new_with_defaults(), &urls).unwrap();
+    let sizes =
+        join_all::start_all_then_join(&join_all::agent(Duration::from_secs(30)), &urls).unwrap();
     assert_eq!(sizes.len(), 8);
     assert_eq!(server.stats().max_in_flight, 8);
     // The timeline's view: one block, every download in flight while every other one is.
@@ -126,7 +127,8 @@ fn a_failed_download_is_an_error_not_a_panic() {
     })
     .unwrap();
     let urls = vec![format!("{}/flags/zz/zz.gif", server.url())];
-    let err = join_all::start_all_then_join(&ureq::Agent::new_with_defaults(), &urls).unwrap_err();
+    let err = join_all::start_all_then_join(&join_all::agent(Duration::from_secs(30)), &urls)
+        .unwrap_err();
     assert!(format!("{err:#}").contains("404"), "{err:#}");
 }
 

@@ -24,10 +24,12 @@ use anyhow::{Context, anyhow};
 
 /// One agent (a connection pool) for every thread: it is `Clone + Send + Sync`, and a clone
 /// shares the pool. Every request gets a timeout, because a thread waiting forever is a hung
-/// program.
+/// program. No proxy: the server is on this machine, and `HTTP_PROXY` (set on many company
+/// laptops) would send even requests for 127.0.0.1 to the proxy.
 pub fn agent(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
+        .proxy(None)
         .build()
         .into()
 }

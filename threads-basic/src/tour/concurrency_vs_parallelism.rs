@@ -2,12 +2,13 @@
 //! one after another, on threads on one core and on threads on every core, with the cores each
 //! row used.
 //!
-//! `cores used` is the process's CPU time over the wall time; it needs Linux's `/proc` and
-//! reads `n/a` elsewhere.
+//! `cores used` is the process's CPU time over the wall time, on every OS (it reads `n/a` only
+//! where the OS cannot tell the CPU time).
 
 use std::time::Duration;
 
 use common::server::{Faults, Server};
+use common::timing::process_cpu_time;
 use common::{CommonArgs, Outcomes, Row, Table, say, timed};
 use core_affinity::CoreId;
 
@@ -15,17 +16,6 @@ use crate::lessons::concurrency_vs_parallelism::{
     count_primes, on_threads, one_after_another, one_core,
 };
 use crate::lessons::join_all::{agent, download};
-
-/// The CPU time this process has used so far, on all its threads, living or ended. Linux only:
-/// fields 14 and 15 of `/proc/self/stat` (user and system time), after the command name, which
-/// may hold spaces. They count clock ticks of 1/100 s (`USER_HZ`, 100 on mainstream Linux).
-pub fn process_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some(Duration::from_millis((user + system) * 10))
-}
 
 /// Where the CPU jobs start: large enough that testing one number is real work.
 const FIRST: u64 = 1_000_000_000;

@@ -18,11 +18,36 @@ pub fn flag_urls(server: &FakeServer, n: usize) -> Vec<String> {
 /// The JSON rows of `threads-basic <args> --json --quick`, from a run of the binary in a process
 /// of its own, so that no other test's CPU time is counted in its cores-used column.
 pub fn demo_rows(args: &[&str]) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_threads-basic"))
-        .args(args)
-        .args(["--json", "--quick"])
-        .output()
-        .unwrap();
+    rows_of(Command::new(env!("CARGO_BIN_EXE_threads-basic")).args(args))
+}
+
+/// A proxy nobody listens on: the discard port, closed on a test machine.
+pub const DEAD_PROXY: &str = "http://127.0.0.1:9";
+
+/// The same as [`demo_rows`], with every proxy variable pointing at [`DEAD_PROXY`] and no
+/// `NO_PROXY`, as on a laptop behind a company proxy that knows nothing of 127.0.0.1.
+pub fn demo_rows_behind_a_dead_proxy(args: &[&str]) -> Vec<Value> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_threads-basic"));
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        command.env(var, DEAD_PROXY);
+    }
+    rows_of(
+        command
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .args(args),
+    )
+}
+
+fn rows_of(command: &mut Command) -> Vec<Value> {
+    let out = command.args(["--json", "--quick"]).output().unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -27,9 +27,12 @@ use crossbeam_channel::unbounded;
 /// A client shared by every thread of the pool (it is `Clone + Send + Sync`), with a timeout on
 /// every request, because a pool of threads waiting forever is a hung program, and room to keep
 /// one idle keep-alive connection per worker, like a Python `Session` with `pool_maxsize=W`.
+/// No proxy: the server is on this machine, and `HTTP_PROXY` (set on many company laptops)
+/// would send even requests for 127.0.0.1 to the proxy.
 pub fn agent(timeout: Duration, connections: usize) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
+        .proxy(None)
         .max_idle_connections(connections.max(1))
         .max_idle_connections_per_host(connections.max(1))
         .build()

@@ -1,18 +1,11 @@
 //! Thread pools: the `concurrent.futures` section of the Python concurrency talks, in Rust.
 //!
-//! Each module is one demo (`cargo run -p thread-pool -- <demo>`); `exercises` is the
-//! attendee's file and `solutions` its answers. Tests reach both through [`under_test`].
-//!
-//! [`flags`] holds the download and the small scoped pool the other download demos reuse;
-//! [`handmade`] is a reusable pool with a handle per job, written from `std::thread` and
-//! `crossbeam-channel`.
+//! [`lessons`] holds the code to copy, one file per demo; [`tour`] runs and measures each one
+//! (`cargo run -p thread-pool -- <demo>`). `exercises` is the attendee's file and `solutions`
+//! its answers. Tests reach both through [`under_test`].
 
-pub mod errors;
-pub mod flags;
-pub mod handmade;
-pub mod race;
-pub mod rayon_pools;
-pub mod sweep;
+pub mod lessons;
+pub mod tour;
 
 pub mod exercises;
 pub mod solutions;

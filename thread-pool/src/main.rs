@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
-use thread_pool::{errors, flags, handmade, race, rayon_pools, sweep};
+use thread_pool::tour::{errors, flags, handmade, race, rayon_pools, sweep};
 
 /// Thread pools: ThreadPoolExecutor's map and as_completed, a pool built by hand, rayon.
 #[derive(Debug, Parser)]

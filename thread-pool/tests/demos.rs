@@ -8,34 +8,21 @@ use std::thread;
 use std::time::Duration;
 
 use common::data::country_codes;
-use common::server::{FakeServer, Faults, Rendezvous, Server, ServerConfig};
-use thread_pool::errors::{self, Status, Summary, UNKNOWN};
-use thread_pool::flags::{self, agent, download_as_completed, download_map, run_pool};
-use thread_pool::handmade::{JobError, ThreadPool};
-use thread_pool::{race, rayon_pools, sweep};
+use common::server::Faults;
+use indicatif::ProgressBar;
+use thread_pool::lessons::errors::{self, Status, Summary};
+use thread_pool::lessons::flags::{self, agent, download_as_completed, download_map, run_pool};
+use thread_pool::lessons::handmade::ThreadPool;
+use thread_pool::lessons::job_handle::JobError;
+use thread_pool::lessons::{race, rayon_pools};
+use thread_pool::tour::errors::UNKNOWN;
+use thread_pool::tour::{rayon_pools::transfers, sweep};
 
-fn server(faults: Faults) -> Server {
-    let config = ServerConfig {
-        image_variants: 0,
-        faults,
-        ..ServerConfig::default()
-    };
-    Server::Embedded(FakeServer::start(config).unwrap())
-}
+mod support;
+use support::{flag_urls, rendezvous, server};
 
-/// Holds answers until `count` requests are in flight.
-fn rendezvous(count: usize) -> Faults {
-    Faults {
-        rendezvous: Some(Rendezvous {
-            count: count as u64,
-            timeout_ms: 10_000,
-        }),
-        ..Faults::default()
-    }
-}
-
-fn codes_of(downloads: &[flags::Download]) -> Vec<&str> {
-    downloads.iter().map(|d| d.cc.as_str()).collect()
+fn urls_of(downloads: &[flags::Download]) -> Vec<&str> {
+    downloads.iter().map(|d| d.url.as_str()).collect()
 }
 
 /// Runs `scenario` on its own thread; a scenario that hangs fails the test after `limit`.
@@ -53,15 +40,15 @@ fn the_pool_delivers_results_in_completion_order() {
     // Item i waits until the result of item i + 1 has been delivered, so the only possible
     // completion order is last to first; run_pool must hand them over in that order.
     let n = 6;
-    let (gates, waits): (Vec<_>, Vec<_>) = (0..n).map(|_| mpsc::channel::<()>()).unzip();
-    let waits: Vec<_> = waits.into_iter().map(std::sync::Mutex::new).collect();
+    // crossbeam's receivers are `Sync`, so the pool's threads can share them with no `Mutex`.
+    let (gates, waits): (Vec<_>, Vec<_>) = (0..n).map(|_| crossbeam_channel::bounded(1)).unzip();
     gates[n - 1].send(()).unwrap();
     let mut order = Vec::new();
     run_pool(
         &waits,
         n,
-        |wait| {
-            let _ = wait.lock().unwrap().recv();
+        |wait: &crossbeam_channel::Receiver<()>| {
+            let _ = wait.recv();
         },
         |i, ()| {
             order.push(i);
@@ -81,32 +68,32 @@ fn map_style_keeps_input_order_and_as_completed_loses_nothing() {
         jitter_ms: 300,
         ..Faults::default()
     });
-    let codes = country_codes(20);
+    let urls = flag_urls(&s, &country_codes(20));
     let agent = agent(Duration::from_secs(30), 20);
-    let mapped = download_map(&agent, &s, &codes, 20).unwrap();
-    assert_eq!(codes_of(&mapped), codes);
+    let mapped = download_map(&agent, &urls, 20).unwrap();
+    assert_eq!(urls_of(&mapped), urls);
     assert!(mapped.iter().all(|d| d.result.is_ok()));
 
-    let arrived = download_as_completed(&agent, &s, &codes, 20).unwrap();
-    let mut sorted = codes_of(&arrived);
+    let arrived = download_as_completed(&agent, &urls, 20).unwrap();
+    let mut sorted = urls_of(&arrived);
     sorted.sort_unstable();
-    let mut expected = codes.clone();
+    let mut expected: Vec<&str> = urls.iter().map(String::as_str).collect();
     expected.sort_unstable();
     assert_eq!(sorted, expected);
     assert_ne!(
-        codes_of(&arrived),
-        codes,
+        urls_of(&arrived),
+        urls,
         "with this jitter, completion order differs"
     );
 }
 
 #[test]
 fn peak_in_flight_equals_the_worker_count() {
-    let codes = country_codes(20);
     for workers in [1, 2, 4, 5, 20] {
         let s = server(rendezvous(workers));
+        let urls = flag_urls(&s, &country_codes(20));
         let agent = agent(Duration::from_secs(30), workers);
-        let downloads = download_map(&agent, &s, &codes, workers).unwrap();
+        let downloads = download_map(&agent, &urls, workers).unwrap();
         assert!(downloads.iter().all(|d| d.result.is_ok()));
         assert_eq!(
             s.stats().unwrap().max_in_flight,
@@ -115,7 +102,7 @@ fn peak_in_flight_equals_the_worker_count() {
         );
 
         s.reset_stats().unwrap();
-        let downloads = download_as_completed(&agent, &s, &codes, workers).unwrap();
+        let downloads = download_as_completed(&agent, &urls, workers).unwrap();
         assert_eq!(downloads.len(), 20);
         let peak = s.stats().unwrap().max_in_flight;
         assert_eq!(peak, workers as u64, "as completed, {workers}");
@@ -125,13 +112,13 @@ fn peak_in_flight_equals_the_worker_count() {
 #[test]
 fn the_sweep_caps_the_pool_at_the_number_of_items() {
     // A pool of 32 for 20 flags has 20 in flight, not 32 (the rendezvous would wait for 32).
-    let codes = country_codes(20);
     let s = server(rendezvous(20));
+    let urls = flag_urls(&s, &country_codes(20));
     let agent = agent(Duration::from_secs(30), 32);
-    let (downloads, _, peak) = sweep::measure(&agent, &s, &codes, 32).unwrap();
+    let (downloads, _, peak) = sweep::measure(&agent, &s, &urls, 32).unwrap();
     assert_eq!(downloads.len(), 20);
     assert_eq!(peak, 20);
-    assert!(sweep::SIZES.contains(&32));
+    assert!(thread_pool::lessons::sweep::SIZES.contains(&32));
 }
 
 #[test]
@@ -142,10 +129,12 @@ fn every_code_ends_exactly_one_way_under_injected_errors() {
     });
     let mut codes = country_codes(20);
     codes.extend(UNKNOWN);
+    let urls = flag_urls(&s, &codes);
     let agent = agent(Duration::from_secs(30), 4);
     for workers in [1, 4] {
         s.reset_stats().unwrap();
-        let statuses = errors::download_all(&agent, &s, &codes, workers).unwrap();
+        let statuses =
+            errors::download_all(&agent, &urls, workers, &ProgressBar::hidden()).unwrap();
         let summary = Summary::of(&statuses);
         let stats = s.stats().unwrap();
         assert_eq!(statuses.len(), codes.len());
@@ -189,14 +178,15 @@ fn the_handmade_pool_runs_every_job_once_and_returns_every_result() {
         .map(|i| {
             let runs = Arc::clone(&runs);
             pool.submit(move || {
-                runs[i].fetch_add(1, Ordering::SeqCst);
+                // Relaxed: a count read after every handle is joined, which orders the adds.
+                runs[i].fetch_add(1, Ordering::Relaxed);
                 i * 2
             })
         })
         .collect();
     let results: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert_eq!(results, (0..200).map(|i| i * 2).collect::<Vec<_>>());
-    assert!(runs.iter().all(|r| r.load(Ordering::SeqCst) == 1));
+    assert!(runs.iter().all(|r| r.load(Ordering::Relaxed) == 1));
     pool.shutdown();
 }
 
@@ -233,12 +223,13 @@ fn shutdown_drains_the_queue() {
         let handles: Vec<_> = (0..100)
             .map(|_| {
                 let ran = Arc::clone(&ran);
-                pool.submit(move || ran.fetch_add(1, Ordering::SeqCst))
+                // Relaxed: a count read after shutdown joined the workers, which orders the adds.
+                pool.submit(move || ran.fetch_add(1, Ordering::Relaxed))
             })
             .collect();
         pool.shutdown();
         assert!(handles.into_iter().all(|h| h.join().is_ok()));
-        ran.load(Ordering::SeqCst)
+        ran.load(Ordering::Relaxed)
     });
     assert_eq!(ran, 100);
 }
@@ -250,10 +241,11 @@ fn dropping_the_pool_also_drains_and_joins() {
         let pool = ThreadPool::new(3).unwrap();
         for _ in 0..50 {
             let ran = Arc::clone(&ran);
-            let _ = pool.submit(move || ran.fetch_add(1, Ordering::SeqCst));
+            // Relaxed: a count read after the drop joined the workers, which orders the adds.
+            let _ = pool.submit(move || ran.fetch_add(1, Ordering::Relaxed));
         }
     }
-    assert_eq!(ran.load(Ordering::SeqCst), 50);
+    assert_eq!(ran.load(Ordering::Relaxed), 50);
 }
 
 #[test]
@@ -314,10 +306,21 @@ fn a_rayon_pool_caps_blocking_io_at_its_thread_count() {
         .num_threads(4)
         .build()
         .unwrap();
-    let failed = pool.install(|| rayon_pools::transfer_all(&agent, &s, &codes));
+    let failed = pool.install(|| rayon_pools::transfer_all(&agent, &transfers(&s, &codes)));
     assert_eq!(failed, 0);
     let stats = s.stats().unwrap();
     assert_eq!(stats.requests, 16);
     assert_eq!(stats.status(201), 8);
     assert_eq!(stats.max_in_flight, 4);
+}
+
+#[test]
+fn a_job_dropped_before_it_ran_reports_cancelled_and_a_run_one_its_value() {
+    use thread_pool::lessons::job_handle::with_handle;
+    let (job, handle) = with_handle(|| 5);
+    drop(job);
+    assert_eq!(handle.join(), Err(JobError::Cancelled));
+    let (job, handle) = with_handle(|| 5);
+    job();
+    assert_eq!(handle.join(), Ok(5));
 }

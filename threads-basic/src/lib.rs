@@ -1,17 +1,11 @@
 //! Creating and running threads: the first section of the Python concurrency talks, in Rust.
 //!
-//! Each module is one demo (`cargo run -p threads-basic -- <demo>`); `exercises` is the
-//! attendee's file and `solutions` its answers. Tests reach both through [`under_test`].
+//! [`lessons`] holds the code to copy, one file per demo; [`tour`] runs and measures each one
+//! (`cargo run -p threads-basic -- <demo>`). `exercises` is the attendee's file and `solutions`
+//! its answers. Tests reach both through [`under_test`].
 
-pub mod concurrency_vs_parallelism;
-pub mod cpu;
-pub mod daemon;
-pub mod join_all;
-pub mod names;
-pub mod scoped;
-pub mod spawn;
-pub mod spinner;
-pub mod worker;
+pub mod lessons;
+pub mod tour;
 
 pub mod exercises;
 pub mod solutions;

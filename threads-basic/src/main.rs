@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
-use threads_basic::{
+use threads_basic::lessons;
+use threads_basic::tour::{
     concurrency_vs_parallelism, cpu, daemon, join_all, names, scoped, spawn, spinner, worker,
 };
 
@@ -70,7 +71,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Demo::Cpu => cpu::run(args)?,
             Demo::Spinner => spinner::run(args)?,
             Demo::JoinAll => join_all::run(args)?,
-            Demo::DaemonChild => daemon::child(args.latency_ms.unwrap_or(100)),
+            Demo::DaemonChild => lessons::daemon::child(args.latency_ms.unwrap_or(100)),
         }
         Ok(())
     })

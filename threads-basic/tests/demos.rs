@@ -1,9 +1,13 @@
 //! Tests of the demos: the behaviour each one claims, checked without timing anything.
 
 use std::path::Path;
+use std::time::Duration;
 
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
-use threads_basic::{cpu, daemon, join_all, names, scoped, spawn, worker};
+use threads_basic::lessons::{cpu, daemon, join_all, names, scoped, spawn, worker};
+
+mod support;
+use support::flag_urls;
 
 #[test]
 fn spawn_returns_each_threads_value_in_order() {
@@ -14,13 +18,20 @@ fn spawn_returns_each_threads_value_in_order() {
 #[test]
 fn names_are_seen_from_inside_the_threads() {
     let seen = names::names_seen_inside(&["a", "b"], 64 * 1024).unwrap();
-    assert_eq!(seen, vec!["a", "b"]);
+    let names: Vec<&str> = seen.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, vec!["a", "b"]);
+    assert_ne!(seen[0].id, seen[1].id, "two threads, two ids");
+    assert_eq!(names::unnamed_thread_name().unwrap(), None);
 }
 
 #[test]
 fn worker_object_returns_its_result() {
-    let handle = worker::FibonacciWorker { n: 20 }.start().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let log = move |line: &str| tx.send(line.to_string()).unwrap();
+    let handle = worker::FibonacciWorker { n: 20 }.start(log).unwrap();
     assert_eq!(handle.join().unwrap(), 6_765);
+    // The worker reported from its own thread, named after its job.
+    assert_eq!(rx.recv().unwrap(), "[fib-20] fib(20) = 6765");
 }
 
 #[test]
@@ -50,13 +61,6 @@ fn prime_count_is_the_same_on_any_number_of_threads() {
     }
 }
 
-fn flag_urls(server: &FakeServer, n: usize) -> Vec<String> {
-    common::data::country_codes(n)
-        .iter()
-        .map(|cc| format!("{0}/flags/{1}/{1}.gif", server.url(), cc.to_lowercase()))
-        .collect()
-}
-
 #[test]
 fn join_in_loop_downloads_one_at_a_time() {
     let server = FakeServer::start(ServerConfig {
@@ -69,7 +73,7 @@ fn join_in_loop_downloads_one_at_a_time() {
     })
     .unwrap();
     let urls = flag_urls(&server, 8);
-    let sizes = join_all::join_in_loop(&ureq::Agent::new_with_defaults(), &urls).unwrap();
+    let sizes = join_all::join_in_loop(&join_all::agent(Duration::from_secs(30)), &urls).unwrap();
     assert_eq!(sizes.len(), 8);
     assert!(sizes.iter().all(|&s| s > 0));
     let stats = server.stats();
@@ -102,7 +106,8 @@ fn start_all_has_every_download_in_flight_at_once() {
     })
     .unwrap();
     let urls = flag_urls(&server, 8);
-    let sizes = join_all::start_all_then_join(&ureq::Agent::new_with_defaults(), &urls).unwrap();
+    let sizes =
+        join_all::start_all_then_join(&join_all::agent(Duration::from_secs(30)), &urls).unwrap();
     assert_eq!(sizes.len(), 8);
     assert_eq!(server.stats().max_in_flight, 8);
     // The timeline's view: one block, every download in flight while every other one is.
@@ -122,6 +127,31 @@ fn a_failed_download_is_an_error_not_a_panic() {
     })
     .unwrap();
     let urls = vec![format!("{}/flags/zz/zz.gif", server.url())];
-    let err = join_all::start_all_then_join(&ureq::Agent::new_with_defaults(), &urls).unwrap_err();
+    let err = join_all::start_all_then_join(&join_all::agent(Duration::from_secs(30)), &urls)
+        .unwrap_err();
     assert!(format!("{err:#}").contains("404"), "{err:#}");
+}
+
+#[test]
+fn two_scoped_threads_fill_their_halves_of_one_array() {
+    assert_eq!(scoped::fill_halves(), [0, 1, 4, 9, 16, 25, 36, 49]);
+}
+
+#[test]
+fn a_panicking_thread_is_an_err_on_join_with_its_message() {
+    assert_eq!(
+        spawn::panicking_thread(),
+        Err("this thread failed on purpose".to_string())
+    );
+}
+
+#[test]
+fn join_with_a_timeout_gives_up_then_still_collects_the_answer() {
+    // The thread needs 20 times the timeout: it cannot answer in time on any machine.
+    let waited =
+        daemon::join_with_timeout(Duration::from_secs(1), Duration::from_millis(50)).unwrap();
+    assert_eq!(waited.in_time, None);
+    assert!(!waited.finished_at_timeout);
+    assert_eq!(waited.answer, 42);
+    assert!(waited.started <= waited.gave_up && waited.gave_up <= waited.answered);
 }

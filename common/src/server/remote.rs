@@ -19,8 +19,10 @@ impl RemoteServer {
         if !url.starts_with("http://") {
             bail!("--server must be an http:// URL, like http://127.0.0.1:8000 (got {url:?})");
         }
+        // No proxy: the server is on this machine, and HTTP_PROXY would send it to the proxy.
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(std::time::Duration::from_secs(10)))
+            .proxy(None)
             .build()
             .into();
         let server = Self { url, agent };

@@ -22,10 +22,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
-use common::{CommonArgs, say};
 
 /// The hidden child mode: a detached thread ticking every 20 ms, and a `main` that returns
-/// after `main_ms`. Whatever the thread has not printed by then is never printed.
+/// after `main_ms`. Whatever the thread has not printed by then is never printed (stdout is the
+/// lesson here: the parent counts the ticks).
 pub fn child(main_ms: u64) {
     thread::spawn(|| {
         for tick in 1..=100 {
@@ -52,40 +52,51 @@ pub fn ticks_before_exit(exe: &Path, main_ms: u64) -> anyhow::Result<usize> {
     Ok(stdout.lines().filter(|l| l.starts_with("tick")).count())
 }
 
-pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
-    // Part 1: a detached thread dies with the process.
-    let main_ms = args.pick(200, 100);
-    let ticks = ticks_before_exit(exe, main_ms)?;
-    say!(
-        "child process: main returned after {main_ms} ms; its detached thread printed {ticks} of 100 ticks"
-    );
-    anyhow::ensure!(ticks < 100, "the detached thread outlived main");
+/// What [`join_with_timeout`] saw.
+#[derive(Debug)]
+pub struct Waited {
+    /// The answer, if it came within the timeout.
+    pub in_time: Option<u64>,
+    /// Whether the thread had finished when the wait gave up (`is_alive()`'s opposite).
+    pub finished_at_timeout: bool,
+    /// The answer, collected by waiting again without a limit.
+    pub answer: u64,
+    /// When the wait started, gave up, and the answer arrived.
+    pub started: Instant,
+    pub gave_up: Instant,
+    pub answered: Instant,
+}
 
-    // Part 2: join with a timeout. The thread sends its result instead of returning it.
+/// Starts a thread that answers 42 after `work`, waits at most `timeout` for it, then waits
+/// again for as long as it takes. The thread sends its result instead of returning it.
+pub fn join_with_timeout(work: Duration, timeout: Duration) -> anyhow::Result<Waited> {
     let (tx, rx) = mpsc::channel();
     let slow = thread::spawn(move || {
-        thread::sleep(Duration::from_millis(300));
+        thread::sleep(work);
         // The receiver may have given up and gone away; that is not this thread's problem.
         let _ = tx.send(42);
     });
-    let watch = Instant::now();
-    match rx.recv_timeout(Duration::from_millis(100)) {
-        Ok(v) => bail!("the slow thread answered {v} too early"),
-        Err(RecvTimeoutError::Timeout) => say!(
-            "recv_timeout gave up after {:.2} s; is_finished() = {}",
-            watch.elapsed().as_secs_f64(),
-            slow.is_finished()
-        ),
+    let started = Instant::now();
+    let in_time = match rx.recv_timeout(timeout) {
+        Ok(v) => Some(v),
+        Err(RecvTimeoutError::Timeout) => None,
         Err(RecvTimeoutError::Disconnected) => bail!("the slow thread died"),
-    }
+    };
+    let (gave_up, finished_at_timeout) = (Instant::now(), slow.is_finished());
 
     // Giving up waiting does not stop the thread: its answer still arrives.
-    let answer = rx.recv().context("the slow thread died")?;
+    let answer = match in_time {
+        Some(v) => v,
+        None => rx.recv().context("the slow thread died")?,
+    };
     slow.join()
         .map_err(|_| anyhow!("the slow thread panicked"))?;
-    say!(
-        "waited again: the answer {answer} arrived after {:.2} s",
-        watch.elapsed().as_secs_f64()
-    );
-    Ok(())
+    Ok(Waited {
+        in_time,
+        finished_at_timeout,
+        answer,
+        started,
+        gave_up,
+        answered: Instant::now(),
+    })
 }

@@ -13,16 +13,16 @@
 //! and the number of frames it drew (frames are only drawn on a terminal; they are counted
 //! everywhere).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::anyhow;
-use common::{CommonArgs, say};
 
 /// Spins until `done` is set, one frame per `frame`, and returns the number of frames drawn.
+/// With `draw`, the frames go to stdout: the spinner on the terminal is the lesson.
 pub fn spin(done: &AtomicBool, frame: Duration, draw: bool) -> u64 {
     let mut frames = 0;
     for ch in ['|', '/', '-', '\\'].iter().cycle() {
@@ -50,11 +50,13 @@ pub fn slow_work(duration: Duration) -> u64 {
     42
 }
 
-pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let work = args.pick(Duration::from_millis(1500), Duration::from_millis(200));
-    let frame = args.pick(Duration::from_millis(100), Duration::from_millis(20));
-    let draw = std::io::stdout().is_terminal() && !args.json;
-
+/// Runs `work` on this thread with a spinner on another; returns its result and the frames
+/// drawn meanwhile.
+pub fn with_spinner<T>(
+    frame: Duration,
+    draw: bool,
+    work: impl FnOnce() -> T,
+) -> anyhow::Result<(T, u64)> {
     // 1. Start the spinner with a shared stop flag.
     let done = Arc::new(AtomicBool::new(false));
     let spinner = {
@@ -62,21 +64,13 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         thread::spawn(move || spin(&done, frame, draw))
     };
 
-    // 2. Do the slow work on the main thread.
-    let watch = Instant::now();
-    let answer = slow_work(work);
+    // 2. Do the slow work on this thread.
+    let answer = work();
 
     // 3. Tell the spinner to stop, and wait until it has.
     done.store(true, Ordering::Relaxed);
     let frames = spinner
         .join()
         .map_err(|_| anyhow!("the spinner panicked"))?;
-    say!(
-        "answer: {answer} after {:.2} s; the spinner drew {frames} frames meanwhile, then stopped",
-        watch.elapsed().as_secs_f64()
-    );
-
-    // What was claimed: it spun while the work ran, and stopped when told.
-    anyhow::ensure!(frames > 0, "the spinner never turned");
-    Ok(())
+    Ok((answer, frames))
 }

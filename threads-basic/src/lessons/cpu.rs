@@ -5,8 +5,8 @@
 //! (PEP 703: experimental as `python3.13t`, supported but optional since 3.14) removes the GIL
 //! and lets such threads scale, but the default build still has it.
 //!
-//! Rust has no GIL. Threads run on every core at once, so N threads on N cores finish the same
-//! computation about N times faster, with no processes and no copying of data.
+//! Rust: there is no GIL. Threads run on every core at once, so N threads on N cores finish the
+//! same computation about N times faster, with no processes and no copying of data.
 //!
 //! Run: `cargo run -p threads-basic -- cpu` (add `--release` for real numbers; `--workers N`
 //! changes the thread count)
@@ -16,8 +16,24 @@
 
 use std::thread;
 
-use common::work::is_prime;
-use common::{CommonArgs, Row, Table, say, timed};
+/// Whether `n` is prime, by trial division with odd divisors: plain CPU work on purpose (no
+/// cache, no sieve), so it scales with cores and nothing else.
+pub fn is_prime(n: u64) -> bool {
+    if n < 4 {
+        return n >= 2;
+    }
+    if n.is_multiple_of(2) {
+        return false;
+    }
+    let mut d = 3;
+    while d * d <= n {
+        if n.is_multiple_of(d) {
+            return false;
+        }
+        d += 2;
+    }
+    true
+}
 
 /// Counts the primes below `limit` with `threads` threads. The numbers are dealt out in blocks
 /// of 1,000, round robin, so every thread gets its share of the expensive large numbers.
@@ -38,29 +54,4 @@ pub fn count_primes(limit: u64, threads: usize) -> u64 {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     })
-}
-
-pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let limit = args.count_or(2_000_000, 200_000) as u64;
-    let cores = thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = args.workers_or(cores);
-    say!("counting primes below {limit}: 1 thread, then {workers} threads ({cores} cores)");
-
-    let mut table = Table::new("cpu", args);
-    let mut counts = Vec::new();
-    for threads in [1, workers] {
-        let (count, wall) = timed(|| count_primes(limit, threads));
-        counts.push(count);
-        let label = format!("{threads} thread{}", if threads == 1 { "" } else { "s" });
-        table.push(
-            Row::new(label, limit as usize, wall)
-                .workers(threads)
-                .extra("primes", count),
-        );
-    }
-    table.print();
-
-    // What was claimed: the same answer, however many threads computed it.
-    anyhow::ensure!(counts[0] == counts[1], "counts differ: {counts:?}");
-    Ok(())
 }

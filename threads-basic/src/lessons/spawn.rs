@@ -16,7 +16,6 @@ use std::any::Any;
 use std::thread;
 
 use anyhow::anyhow;
-use common::{CommonArgs, say};
 
 /// Sums `1..=n` the slow way, so the thread has something to do.
 pub fn sum_to(n: u64) -> u64 {
@@ -38,29 +37,6 @@ pub fn sums(limits: &[u64]) -> anyhow::Result<Vec<u64>> {
         .collect()
 }
 
-pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let limits = [1_000, 100_000, args.pick(5_000_000, 500_000)];
-    let results = sums(&limits)?;
-    for (n, sum) in limits.iter().zip(&results) {
-        say!("thread summing 1..={n:<9} returned {sum}");
-    }
-
-    // A thread that panics does not take the process down: its `join` returns `Err`
-    // carrying the panic payload, which is usually a `&str` or a `String`.
-    let doomed = thread::spawn(|| -> u64 { panic!("this thread failed on purpose") });
-    match doomed.join() {
-        Ok(value) => say!("unexpected: the thread returned {value}"),
-        Err(payload) => say!("join returned Err: {:?}", panic_message(&*payload)),
-    }
-    say!("the main thread carries on after the panic");
-
-    // What was claimed, checked: every sum is n(n+1)/2.
-    for (n, sum) in limits.iter().zip(&results) {
-        anyhow::ensure!(*sum == n * (n + 1) / 2, "wrong sum for {n}");
-    }
-    Ok(())
-}
-
 /// The text of a panic payload, whichever of the two usual types it has.
 pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
     if let Some(s) = payload.downcast_ref::<&str>() {
@@ -70,4 +46,13 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
     } else {
         "<non-string panic payload>"
     }
+}
+
+/// A thread that panics does not take the process down: its `join` returns `Err` carrying the
+/// panic payload, here turned into its message.
+pub fn panicking_thread() -> Result<u64, String> {
+    let doomed = thread::spawn(|| -> u64 { panic!("this thread failed on purpose") });
+    doomed
+        .join()
+        .map_err(|payload| panic_message(&*payload).to_string())
 }

@@ -6,24 +6,17 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use sync_primitives::bank::{self, ACCOUNTS, OPENING_BALANCE, Transfer};
-use sync_primitives::deadlock::{self, Attempt};
-use sync_primitives::rwlock::{Prefer, RwLock};
-use sync_primitives::semaphore::Semaphore;
-use sync_primitives::spinlock::{self, SpinLock};
-use sync_primitives::{channels, primitives, send_sync, starvation};
+use sync_primitives::lessons::bank::{self, ACCOUNTS, OPENING_BALANCE, Transfer};
+use sync_primitives::lessons::deadlock::{self, Attempt};
+use sync_primitives::lessons::rwlock::{Prefer, RwLock};
+use sync_primitives::lessons::semaphore::{self, Semaphore};
+use sync_primitives::lessons::spinlock::{self, SpinLock};
+use sync_primitives::lessons::{bank_locks, channels, condvar, primitives, send_sync, starvation};
+
+mod support;
+use support::sequential;
 
 const TOTAL: i64 = ACCOUNTS as i64 * OPENING_BALANCE;
-
-/// The balances the plan leaves when its transfers are made one at a time.
-fn sequential(plan: &[Vec<Transfer>]) -> Vec<i64> {
-    let mut balances = vec![OPENING_BALANCE; ACCOUNTS];
-    for t in plan.iter().flatten() {
-        balances[t.from] -= t.amount;
-        balances[t.to] += t.amount;
-    }
-    balances
-}
 
 #[test]
 fn the_plan_repeats_from_its_seed_and_never_moves_money_to_the_same_account() {
@@ -59,8 +52,8 @@ fn the_locked_banks_end_exactly_where_sequential_transfers_do() {
         let plan = bank::plan(ACCOUNTS, threads, 3_000, seed);
         let expected = sequential(&plan);
         assert_eq!(expected.iter().sum::<i64>(), TOTAL);
-        assert_eq!(bank::global_lock(ACCOUNTS, &plan), expected);
-        assert_eq!(bank::per_account_locks(ACCOUNTS, &plan), Ok(expected));
+        assert_eq!(bank_locks::global_lock(ACCOUNTS, &plan), expected);
+        assert_eq!(bank_locks::per_account_locks(ACCOUNTS, &plan), Ok(expected));
     }
 }
 
@@ -74,13 +67,13 @@ fn a_transfer_to_the_same_account_is_refused_before_it_locks_anything() {
     };
     // Locking account 2 twice would never return: run it where a hang fails the test instead.
     let (tx, rx) = mpsc::channel();
-    thread::spawn(move || tx.send(bank::per_account_locks(ACCOUNTS, &plan)));
+    thread::spawn(move || tx.send(bank_locks::per_account_locks(ACCOUNTS, &plan)));
     match rx.recv_timeout(Duration::from_secs(30)) {
-        Ok(result) => assert_eq!(result, Err(bank::SameAccount(2))),
+        Ok(result) => assert_eq!(result, Err(bank_locks::SameAccount(2))),
         Err(e) => panic!("the bank did not finish ({e}): it locked account 2 twice"),
     }
     let lone = [Mutex::new(5)];
-    let refused = bank::transfer(
+    let refused = bank_locks::transfer(
         &lone,
         &Transfer {
             from: 0,
@@ -136,7 +129,7 @@ fn the_semaphore_never_admits_more_than_its_permits() {
             "{peak} inside, {permits} permits"
         );
     }
-    let demo_peak = primitives::semaphore_peak(6, 2, Duration::from_millis(2));
+    let demo_peak = semaphore::semaphore_peak(6, 2, Duration::from_millis(2));
     assert!(
         demo_peak <= 2,
         "the demo's semaphore let {demo_peak} in at once"
@@ -283,7 +276,7 @@ fn the_spin_lock_is_released_but_not_poisoned_when_the_critical_section_panics()
 fn primitives_do_what_they_promise() {
     assert_eq!(primitives::mutex_counter(4, 1_000), 4_000);
     assert_eq!(primitives::poisoned_then_recovered(), (true, vec![1, 2]));
-    let (items, peak) = primitives::bounded_buffer(2_000, 3);
+    let (items, peak) = condvar::bounded_buffer(2_000, 3);
     assert_eq!(items, (0..2_000).collect::<Vec<_>>());
     assert!((1..=3).contains(&peak));
     assert_eq!(primitives::barrier_phases(6), vec![6; 6]);

@@ -4,7 +4,7 @@
 //! readers are inside. With a steady stream of overlapping readers, the count of readers never
 //! reaches zero, and a writer waiting for it waits as long as the readers keep coming.
 //!
-//! Rust's std `RwLock` currently prefers writers on Linux (its documentation promises no policy),
+//! Rust: std's `RwLock` currently prefers writers on Linux (its documentation promises no policy),
 //! so the reader-preferring lock is hand-made ([`RwLock`] with [`Prefer::Readers`]). The same lock
 //! with [`Prefer::Writers`] makes new readers queue behind a waiting writer, which then gets in as
 //! soon as the readers inside leave. Writer preference is not fairness: it moves the risk of
@@ -23,10 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::timing::fmt_duration;
-use common::{CommonArgs, Row, Table, say, timed};
-
-use crate::rwlock::{Prefer, RwLock};
+use crate::lessons::rwlock::{Prefer, RwLock};
 
 /// What one run measured.
 #[derive(Debug, Clone, Copy)]
@@ -91,47 +88,4 @@ pub fn writer_behind_readers(
             reads_while_writer_waited: overtakes.load(SeqCst),
         }
     })
-}
-
-pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let readers = args.workers_or(4);
-    let hold = Duration::from_millis(args.pick(2, 1));
-    let window = Duration::from_millis(args.pick(300, 60));
-    say!(
-        "{readers} readers hold the lock {} ms each, in turns that overlap, for {} ms; one writer",
-        hold.as_millis(),
-        window.as_millis()
-    );
-
-    // Both rows run for the same window: the lesson is the writer's wait, so the bar is on it.
-    let mut table = Table::new("starvation", args)
-        .different_work()
-        .bar_on("writer's wait ms");
-    let mut waits = Vec::new();
-    for (name, prefer) in [
-        ("prefers readers", Prefer::Readers),
-        ("prefers writers", Prefer::Writers),
-    ] {
-        let (report, wall) = timed(|| writer_behind_readers(prefer, readers, hold, window));
-        waits.push(report.writer_waited);
-        say!(
-            "{name:<23} the writer waited {:>9}, overtaken by {} reads",
-            fmt_duration(report.writer_waited),
-            report.reads_while_writer_waited
-        );
-        table.push(
-            Row::new(name, report.reads as usize + 1, wall)
-                .workers(readers + 1)
-                .extra("writer's wait ms", report.writer_waited.as_secs_f64() * 1e3)
-                .extra("reads overtaking it", report.reads_while_writer_waited),
-        );
-    }
-    table.print();
-
-    // What was claimed: the writer waited longer behind the reader-preferring lock.
-    anyhow::ensure!(
-        waits[1] < waits[0],
-        "the writer-preferring lock kept the writer waiting longer: {waits:?}"
-    );
-    Ok(())
 }

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
@@ -244,4 +244,55 @@ fn a_blocking_sleep_freezes_the_spinner_and_a_timer_does_not() {
         yielding > blocked,
         "yielding {yielding} vs blocked {blocked}"
     );
+}
+
+/// A waker whose own `Drop` panics: user code can, and it poisons the lock it is dropped under.
+struct PanicsWhenDropped;
+
+impl Wake for PanicsWhenDropped {
+    fn wake(self: Arc<Self>) {}
+}
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("a waker that panics when dropped (on purpose)");
+    }
+}
+
+/// Tells a channel that it was woken.
+struct Notify(mpsc::Sender<()>);
+
+impl Wake for Notify {
+    fn wake(self: Arc<Self>) {
+        let _ = self.0.send(());
+    }
+}
+
+#[test]
+fn a_timer_whose_waker_slot_was_poisoned_still_polls_and_wakes() {
+    let mut timer = Timer::after(ms(300));
+    // 1. The first poll stores a waker that panics when dropped; ours is its only other owner.
+    let bad = Waker::from(Arc::new(PanicsWhenDropped));
+    assert!(
+        Pin::new(&mut timer)
+            .poll(&mut Context::from_waker(&bad))
+            .is_pending()
+    );
+    drop(bad);
+    // 2. The second poll replaces it, so it is dropped under the slot's lock: the lock is poisoned.
+    let replaced = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = Pin::new(&mut timer).poll(&mut Context::from_waker(Waker::noop()));
+    }));
+    assert!(replaced.is_err(), "the waker's Drop should have panicked");
+    // 3. The timer still works: this poll stores our waker, and the alarm thread (which takes
+    //    the waker out of the same poisoned slot) wakes it instead of panicking.
+    let (tx, woken) = mpsc::channel();
+    let waker = Waker::from(Arc::new(Notify(tx)));
+    let mut cx = Context::from_waker(&waker);
+    if Pin::new(&mut timer).poll(&mut cx).is_pending() {
+        woken
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the alarm thread never woke the timer");
+    }
+    assert!(Pin::new(&mut timer).poll(&mut cx).is_ready());
 }

@@ -16,7 +16,7 @@
 //! polled the jobs: the pool's own (`pool-0`, ...) for `ThreadPool`, `main` for `LocalPool`.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -26,7 +26,8 @@ use futures::future::join_all;
 use futures::task::{LocalSpawnExt, SpawnExt};
 use futures_timer::Delay;
 
-/// What the jobs saw: how many waited at once, and which threads polled them.
+/// What the jobs saw: how many waited at once, and which threads polled them. The counters are
+/// `Relaxed`: only the counts matter, no other data is published through them.
 #[derive(Debug, Default)]
 pub struct Seen {
     waiting: AtomicU64,
@@ -53,10 +54,10 @@ impl Seen {
 /// it runs on before and after the wait: on a pool, the two may differ.
 async fn job(id: usize, latency: Duration, seen: Arc<Seen>) -> usize {
     seen.note_thread();
-    let now = seen.waiting.fetch_add(1, Ordering::SeqCst) + 1;
-    seen.peak.fetch_max(now, Ordering::SeqCst);
+    let now = seen.waiting.fetch_add(1, Relaxed) + 1;
+    seen.peak.fetch_max(now, Relaxed);
     Delay::new(latency).await;
-    seen.waiting.fetch_sub(1, Ordering::SeqCst);
+    seen.waiting.fetch_sub(1, Relaxed);
     seen.note_thread();
     id * 2
 }
@@ -64,7 +65,7 @@ async fn job(id: usize, latency: Duration, seen: Arc<Seen>) -> usize {
 fn report(results: Vec<usize>, seen: &Seen) -> Report {
     Report {
         results,
-        peak_waiting: seen.peak.load(Ordering::SeqCst),
+        peak_waiting: seen.peak.load(Relaxed),
         threads: seen.threads.lock().unwrap().iter().cloned().collect(),
     }
 }

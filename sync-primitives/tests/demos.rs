@@ -234,15 +234,30 @@ fn a_waiting_writer_goes_before_new_readers_only_when_writers_are_preferred() {
 }
 
 #[test]
-fn the_starvation_demo_counts_every_read() {
-    let report = starvation::writer_behind_readers(
-        Prefer::Writers,
-        3,
-        Duration::from_millis(2),
-        Duration::from_millis(40),
+fn a_waiting_writer_is_overtaken_by_many_reads_only_when_readers_are_preferred() {
+    let (readers, hold, window) = (4, Duration::from_millis(2), Duration::from_millis(300));
+    let run = |prefer| starvation::writer_behind_readers(prefer, readers, hold, window);
+    let (writers_first, readers_first) = (run(Prefer::Writers), run(Prefer::Readers));
+    let readers = readers as u64;
+    for report in [&writers_first, &readers_first] {
+        assert!(report.reads >= readers, "a reader never read: {report:?}");
+        assert!(
+            report.reads_while_writer_waited <= report.reads,
+            "{report:?}"
+        );
+    }
+    // Writers preferred: no read starts while the writer waits; only the reads already inside
+    // when it asked (one per reader at most) can see it waiting.
+    assert!(
+        writers_first.reads_while_writer_waited <= readers,
+        "readers got in ahead of a waiting writer: {writers_first:?}"
     );
-    assert!(report.reads >= 3, "{report:?}");
-    assert!(report.reads_while_writer_waited <= report.reads);
+    // Readers preferred: the writer waits until the readers stop, and every read in between
+    // overtakes it: about window / hold per reader (150) on an idle machine; 4 is the floor.
+    assert!(
+        readers_first.reads_while_writer_waited > 4 * readers,
+        "the writer was not starved behind the readers: {readers_first:?}"
+    );
 }
 
 #[test]

@@ -76,9 +76,11 @@ pub fn barrier_phases(threads: usize) -> Vec<usize> {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
-                    done.fetch_add(1, Ordering::SeqCst);
+                    // Relaxed is enough: the barrier, not the counter, orders phase 1 before
+                    // phase 2 (it synchronises like a lock), so every add is seen after it.
+                    done.fetch_add(1, Ordering::Relaxed);
                     barrier.wait();
-                    done.load(Ordering::SeqCst)
+                    done.load(Ordering::Relaxed)
                 })
             })
             .collect();
@@ -115,7 +117,7 @@ pub fn once_lock(threads: usize) -> (usize, Vec<u64>) {
                 let (config, runs) = (&config, &runs);
                 s.spawn(move || {
                     *config.get_or_init(|| {
-                        runs.fetch_add(1, Ordering::SeqCst);
+                        runs.fetch_add(1, Ordering::Relaxed); // a count: read after the join
                         100 + i as u64 // whoever gets here first decides the value
                     })
                 })

@@ -99,7 +99,7 @@ impl RwLock {
         WriteGuard(self)
     }
 
-    /// Writers waiting for the lock right now (for tests and diagnostics).
+    /// Writers waiting for the lock right now (the starvation lesson counts overtakes with it).
     pub fn waiting_writers(&self) -> usize {
         self.state().writers_waiting
     }

@@ -19,7 +19,8 @@
 //! (it gets in only when the readers stop) and about one read behind the writer-preferring one,
 //! and how many reads overtook it while it waited.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+// Relaxed everywhere: the flag and the counts publish no data (the lock orders the reads).
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -32,7 +33,9 @@ pub struct Report {
     pub writer_waited: Duration,
     /// Reads made in the whole window.
     pub reads: u64,
-    /// Reads that got in while the writer was waiting: the overtakes.
+    /// Reads that found the writer waiting: the overtakes. With writers preferred, only the
+    /// reads already inside when it asked (at most one per reader); with readers, every read
+    /// until it gets in.
     pub reads_while_writer_waited: u64,
 }
 
@@ -46,46 +49,42 @@ pub fn writer_behind_readers(
 ) -> Report {
     let lock = RwLock::new(prefer);
     let stop = AtomicBool::new(false);
-    let writer_waiting = AtomicBool::new(false);
     let (reads, overtakes) = (AtomicU64::new(0), AtomicU64::new(0));
     let started = Instant::now();
     thread::scope(|s| {
         for i in 0..readers {
-            let (lock, stop, writer_waiting) = (&lock, &stop, &writer_waiting);
-            let (reads, overtakes) = (&reads, &overtakes);
+            let (lock, stop, reads, overtakes) = (&lock, &stop, &reads, &overtakes);
             s.spawn(move || {
                 // Staggered starts, so the readers' turns overlap and the lock is never free.
                 thread::sleep(hold * i as u32 / readers as u32);
-                while !stop.load(SeqCst) {
+                while !stop.load(Relaxed) {
                     let _read = lock.read();
-                    reads.fetch_add(1, SeqCst);
-                    if writer_waiting.load(SeqCst) {
-                        overtakes.fetch_add(1, SeqCst);
+                    reads.fetch_add(1, Relaxed);
+                    if lock.waiting_writers() > 0 {
+                        overtakes.fetch_add(1, Relaxed);
                     }
                     thread::sleep(hold);
                 }
             });
         }
         let writer = s.spawn(|| {
-            while reads.load(SeqCst) < readers as u64 {
+            while reads.load(Relaxed) < readers as u64 {
                 thread::sleep(Duration::from_millis(1));
             }
-            writer_waiting.store(true, SeqCst);
             let asked = Instant::now();
             let _write = lock.write();
-            writer_waiting.store(false, SeqCst);
             asked.elapsed()
         });
         thread::sleep(window.saturating_sub(started.elapsed()));
-        stop.store(true, SeqCst);
+        stop.store(true, Relaxed);
         // A panicking writer panics here too, with its own message: its wait was never measured.
         let writer_waited = writer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Report {
             writer_waited,
-            reads: reads.load(SeqCst),
-            reads_while_writer_waited: overtakes.load(SeqCst),
+            reads: reads.load(Relaxed),
+            reads_while_writer_waited: overtakes.load(Relaxed),
         }
     })
 }

@@ -11,7 +11,10 @@ use sync_primitives::lessons::deadlock::{self, Attempt};
 use sync_primitives::lessons::rwlock::{Prefer, RwLock};
 use sync_primitives::lessons::semaphore::{self, Semaphore};
 use sync_primitives::lessons::spinlock::{self, SpinLock};
-use sync_primitives::lessons::{bank_locks, channels, condvar, primitives, send_sync, starvation};
+use sync_primitives::lessons::{
+    bank_locks, channels, condvar, mutex, owned_bank, poison_pill, primitives, send_sync,
+    starvation,
+};
 
 mod support;
 use support::sequential;
@@ -289,8 +292,8 @@ fn the_spin_lock_is_released_but_not_poisoned_when_the_critical_section_panics()
 
 #[test]
 fn primitives_do_what_they_promise() {
-    assert_eq!(primitives::mutex_counter(4, 1_000), 4_000);
-    assert_eq!(primitives::poisoned_then_recovered(), (true, vec![1, 2]));
+    assert_eq!(mutex::mutex_counter(4, 1_000), 4_000);
+    assert_eq!(mutex::poisoned_then_recovered(), (true, vec![1, 2]));
     let (items, peak) = condvar::bounded_buffer(2_000, 3);
     assert_eq!(items, (0..2_000).collect::<Vec<_>>());
     assert!((1..=3).contains(&peak));
@@ -320,14 +323,14 @@ fn channels_deliver_everything_and_bounded_queues_stay_bounded() {
 fn the_bank_owned_by_one_thread_needs_no_lock() {
     let plan = bank::plan(ACCOUNTS, 5, 2_000, 9);
     assert_eq!(
-        channels::owned_bank(ACCOUNTS, &plan).unwrap(),
+        owned_bank::owned_bank(ACCOUNTS, &plan).unwrap(),
         sequential(&plan)
     );
 }
 
 #[test]
 fn every_worker_stops_on_its_own_pill_after_every_job() {
-    let (sum, pills) = channels::poison_pill(5, 1_000).unwrap();
+    let (sum, pills) = poison_pill::poison_pill(5, 1_000).unwrap();
     assert_eq!(sum, (1..=1_000u64).map(|n| n * n).sum::<u64>());
     assert_eq!(pills, 5);
 }

@@ -1,4 +1,5 @@
-//! The tour of [`crate::lessons::channels`].
+//! The tour of [`crate::lessons::channels`], [`crate::lessons::owned_bank`] and
+//! [`crate::lessons::poison_pill`]: one row per pattern.
 
 use std::time::Duration;
 
@@ -6,7 +7,9 @@ use anyhow::ensure;
 use common::{CommonArgs, Row, Table, say, timed};
 
 use crate::lessons::bank::{ACCOUNTS, OPENING_BALANCE, plan};
-use crate::lessons::channels::{backlog, first_before_deadline, mpsc_sum, owned_bank, poison_pill};
+use crate::lessons::channels::{backlog, first_before_deadline, mpsc_sum};
+use crate::lessons::owned_bank::owned_bank;
+use crate::lessons::poison_pill::poison_pill;
 
 pub fn run(args: &CommonArgs, threads: usize, transfers: usize) -> anyhow::Result<()> {
     let mut table = Table::new("channels", args).different_work(); // one row per pattern

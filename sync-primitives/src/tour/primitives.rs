@@ -1,5 +1,6 @@
-//! The tour of [`crate::lessons::primitives`], [`crate::lessons::condvar`] and the
-//! semaphore of [`crate::lessons::semaphore`]: one row per primitive.
+//! The tour of [`crate::lessons::mutex`], [`crate::lessons::primitives`],
+//! [`crate::lessons::condvar`] and the semaphore of [`crate::lessons::semaphore`]: one row per
+//! primitive.
 
 use std::time::Duration;
 
@@ -7,10 +8,8 @@ use anyhow::ensure;
 use common::{CommonArgs, Row, Table, say, timed};
 
 use crate::lessons::condvar::{bounded_buffer, event_wakes_every_waiter};
-use crate::lessons::primitives::{
-    barrier_phases, mutex_counter, once_lock, poisoned_then_recovered,
-    publish_with_release_acquire, rwlock_readers_and_writer,
-};
+use crate::lessons::mutex::{mutex_counter, poisoned_then_recovered, rwlock_readers_and_writer};
+use crate::lessons::primitives::{barrier_phases, once_lock, publish_with_release_acquire};
 use crate::lessons::semaphore::semaphore_peak;
 
 pub fn run(args: &CommonArgs) -> anyhow::Result<()> {

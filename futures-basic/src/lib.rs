@@ -1,15 +1,13 @@
 //! What is a future? Deferred work, callbacks vs futures, and the executor that drives them: the
 //! futures section of the Python concurrency talks, in Rust, with no async runtime at all.
 //!
-//! Each module is one demo (`cargo run -p futures-basic -- <demo>`); `exercises` is the
-//! attendee's file and `solutions` its answers. Tests reach both through [`under_test`].
+//! [`lessons`] holds the code to read and copy, one idea per file, free of the workspace's
+//! harness; [`tour`] runs each demo (`cargo run -p futures-basic -- <demo>`) around its lesson:
+//! the tables, the timings and the checks. `exercises` is the attendee's file and `solutions` its
+//! answers. Tests reach both through [`under_test`].
 
-pub mod blocking;
-pub mod callbacks;
-pub mod countdown;
-pub mod handwritten;
-pub mod lazy;
-pub mod thread_pool_executor;
+pub mod lessons;
+pub mod tour;
 
 pub mod exercises;
 pub mod solutions;

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
-use futures_basic::{blocking, callbacks, countdown, handwritten, lazy, thread_pool_executor};
+use futures_basic::tour::{
+    blocking, callbacks, countdown, handwritten, lazy, thread_pool_executor,
+};
 
 /// But what is a future? Deferred work, callbacks vs futures, and the executor that drives them.
 #[derive(Debug, Parser)]

@@ -5,13 +5,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
 use std::time::Duration;
 
-use futures_basic::countdown::{self, Variant};
-use futures_basic::handwritten::{self, Executor, Timer};
-use futures_basic::{blocking, callbacks, lazy, thread_pool_executor};
+use futures_basic::lessons::countdown::{self, Variant};
+use futures_basic::lessons::executor::{self, Executor};
+use futures_basic::lessons::timer::Timer;
+use futures_basic::lessons::{blocking, callbacks, lazy, thread_pool_executor};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -24,7 +25,7 @@ fn wide_tasks() -> Vec<(&'static str, Duration)> {
 
 #[test]
 fn a_future_runs_only_when_polled() {
-    let stages = lazy::stages(ms(20)).unwrap();
+    let stages = lazy::stages(ms(20), |_| {}).unwrap();
     assert_eq!(
         stages,
         lazy::Stages {
@@ -33,6 +34,24 @@ fn a_future_runs_only_when_polled() {
             after_block_on: 3,
             dropped_unpolled: 0,
         }
+    );
+}
+
+#[test]
+fn the_log_shows_each_step_running_only_after_the_poll_that_runs_it() {
+    let lines = RefCell::new(Vec::new());
+    lazy::stages(ms(20), |line| lines.borrow_mut().push(line.to_string())).unwrap();
+    assert_eq!(
+        lines.into_inner(),
+        [
+            "future built: 0 steps run",
+            "  step 1: boil water",
+            "one poll returned Pending: 1 step run",
+            "  step 2: steep",
+            "  step 3: pour",
+            "block_on returned \"tea\": 3 steps run",
+        ],
+        "the dropped future logged a step, or a step ran before its poll"
     );
 }
 
@@ -77,7 +96,7 @@ fn select_all_takes_the_first_and_cancels_the_rest() {
 #[test]
 fn handwritten_countdown_finishes_in_delay_order_polling_each_task_at_most_twice() {
     let tasks = wide_tasks();
-    let (order, stats) = handwritten::countdown(&tasks, false);
+    let (order, stats) = executor::countdown(&tasks, false);
     assert_eq!(order, ["C", "A", "D", "B"]);
     // Once to start each timer, once when it fires: a busy executor would poll without end.
     assert!(
@@ -91,7 +110,7 @@ fn handwritten_countdown_finishes_in_delay_order_polling_each_task_at_most_twice
 #[test]
 fn the_busy_executor_gets_the_same_answer_with_many_more_polls() {
     let tasks = wide_tasks();
-    let (order, busy) = handwritten::countdown(&tasks, true);
+    let (order, busy) = executor::countdown(&tasks, true);
     assert_eq!(order, ["C", "A", "D", "B"]);
     assert_eq!(busy.parks, 0);
     assert!(busy.polls > 8, "{busy:?}");
@@ -123,7 +142,7 @@ fn handwritten_executor_runs_every_task() {
 #[test]
 fn handwritten_executor_with_no_tasks_returns_at_once() {
     let stats = Executor::default().run();
-    assert_eq!(stats, handwritten::Stats::default());
+    assert_eq!(stats, executor::Stats::default());
 }
 
 /// Pending once (after waking itself), then ready.
@@ -225,4 +244,55 @@ fn a_blocking_sleep_freezes_the_spinner_and_a_timer_does_not() {
         yielding > blocked,
         "yielding {yielding} vs blocked {blocked}"
     );
+}
+
+/// A waker whose own `Drop` panics: user code can, and it poisons the lock it is dropped under.
+struct PanicsWhenDropped;
+
+impl Wake for PanicsWhenDropped {
+    fn wake(self: Arc<Self>) {}
+}
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("a waker that panics when dropped (on purpose)");
+    }
+}
+
+/// Tells a channel that it was woken.
+struct Notify(mpsc::Sender<()>);
+
+impl Wake for Notify {
+    fn wake(self: Arc<Self>) {
+        let _ = self.0.send(());
+    }
+}
+
+#[test]
+fn a_timer_whose_waker_slot_was_poisoned_still_polls_and_wakes() {
+    let mut timer = Timer::after(ms(300));
+    // 1. The first poll stores a waker that panics when dropped; ours is its only other owner.
+    let bad = Waker::from(Arc::new(PanicsWhenDropped));
+    assert!(
+        Pin::new(&mut timer)
+            .poll(&mut Context::from_waker(&bad))
+            .is_pending()
+    );
+    drop(bad);
+    // 2. The second poll replaces it, so it is dropped under the slot's lock: the lock is poisoned.
+    let replaced = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = Pin::new(&mut timer).poll(&mut Context::from_waker(Waker::noop()));
+    }));
+    assert!(replaced.is_err(), "the waker's Drop should have panicked");
+    // 3. The timer still works: this poll stores our waker, and the alarm thread (which takes
+    //    the waker out of the same poisoned slot) wakes it instead of panicking.
+    let (tx, woken) = mpsc::channel();
+    let waker = Waker::from(Arc::new(Notify(tx)));
+    let mut cx = Context::from_waker(&waker);
+    if Pin::new(&mut timer).poll(&mut cx).is_pending() {
+        woken
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the alarm thread never woke the timer");
+    }
+    assert!(Pin::new(&mut timer).poll(&mut cx).is_ready());
 }

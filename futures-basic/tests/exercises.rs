@@ -295,7 +295,7 @@ fn exercise_6_from_callback_waits_for_a_callback_from_another_thread() {
     exercise(6, CALLBACK, || {
         let got =
             futures::executor::block_on(from_callback(|done: Box<dyn FnOnce(usize) + Send>| {
-                futures_basic::callbacks::lookup_with_callback(
+                futures_basic::lessons::callbacks::lookup_with_callback(
                     "future",
                     Duration::from_millis(20),
                     done,

@@ -12,11 +12,11 @@
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use crate::bank::Transfer;
+use crate::lessons::bank::Transfer;
 
 /// Exercise 1: fix the racy bank with a lock.
 ///
-/// Start with `accounts` balances of [`OPENING_BALANCE`](crate::bank::OPENING_BALANCE). Run each list of `plan` on its own
+/// Start with `accounts` balances of [`OPENING_BALANCE`](crate::lessons::bank::OPENING_BALANCE). Run each list of `plan` on its own
 /// thread, making its transfers in order (`balance[from] -= amount; balance[to] += amount`),
 /// and return the final balances. No money may appear or vanish, however the threads interleave.
 ///

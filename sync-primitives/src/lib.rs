@@ -4,22 +4,16 @@
 //! Safe Rust rules out *data races* at compile time; it does not rule out *race conditions*,
 //! deadlocks or starvation, and each demo here makes one of them happen on every run.
 //!
-//! Each demo module is one file (`cargo run -p sync-primitives -- <demo>`). The hand-built
-//! primitives ([`spinlock::SpinLock`], [`semaphore::Semaphore`], [`rwlock::RwLock`]) take their
-//! atomics and cells from [`sync`], which switches to loom under the `loom` feature for
-//! `tests/loom.rs`. `exercises` is the attendee's file and `solutions` its answers; tests reach
-//! both through [`under_test`].
+//! [`lessons`] holds the code to read and copy, one idea per file, free of the workspace's
+//! harness; [`tour`] runs each demo (`cargo run -p sync-primitives -- <demo>`) around its lessons:
+//! the tables, the timings and the checks. The hand-built primitives
+//! ([`lessons::spinlock::SpinLock`], [`lessons::semaphore::Semaphore`],
+//! [`lessons::rwlock::RwLock`]) take their atomics and cells from [`lessons::sync`], which
+//! switches to loom under the `loom` feature for `tests/loom.rs`. `exercises` is the attendee's
+//! file and `solutions` its answers; tests reach both through [`under_test`].
 
-pub mod bank;
-pub mod channels;
-pub mod deadlock;
-pub mod primitives;
-pub mod rwlock;
-pub mod semaphore;
-pub mod send_sync;
-pub mod spinlock;
-pub mod starvation;
-pub mod sync;
+pub mod lessons;
+pub mod tour;
 
 pub mod exercises;
 pub mod solutions;

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use clap::builder::RangedU64ValueParser;
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
-use sync_primitives::{bank, channels, deadlock, primitives, send_sync, spinlock, starvation};
+use sync_primitives::tour::{
+    bank, channels, deadlock, primitives, send_sync, spinlock, starvation,
+};
 
 /// Use threads with care: Python's bank-account race, locks, deadlock and queues, in Rust.
 #[derive(Debug, Parser)]

@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
 
-use crate::bank::{OPENING_BALANCE, Transfer};
+use crate::lessons::bank::{OPENING_BALANCE, Transfer};
 
 /// Exercise 1: one `Mutex` around all the balances, locked once per transfer.
 pub fn locked_bank(accounts: usize, plan: &[Vec<Transfer>]) -> Vec<i64> {

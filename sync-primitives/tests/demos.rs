@@ -6,24 +6,20 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use sync_primitives::bank::{self, ACCOUNTS, OPENING_BALANCE, Transfer};
-use sync_primitives::deadlock::{self, Attempt};
-use sync_primitives::rwlock::{Prefer, RwLock};
-use sync_primitives::semaphore::Semaphore;
-use sync_primitives::spinlock::{self, SpinLock};
-use sync_primitives::{channels, primitives, send_sync, starvation};
+use sync_primitives::lessons::bank::{self, ACCOUNTS, OPENING_BALANCE, Transfer};
+use sync_primitives::lessons::deadlock::{self, Attempt};
+use sync_primitives::lessons::rwlock::{Prefer, RwLock};
+use sync_primitives::lessons::semaphore::{self, Semaphore};
+use sync_primitives::lessons::spinlock::{self, SpinLock};
+use sync_primitives::lessons::{
+    bank_locks, channels, condvar, mutex, owned_bank, poison_pill, primitives, send_sync,
+    starvation,
+};
+
+mod support;
+use support::sequential;
 
 const TOTAL: i64 = ACCOUNTS as i64 * OPENING_BALANCE;
-
-/// The balances the plan leaves when its transfers are made one at a time.
-fn sequential(plan: &[Vec<Transfer>]) -> Vec<i64> {
-    let mut balances = vec![OPENING_BALANCE; ACCOUNTS];
-    for t in plan.iter().flatten() {
-        balances[t.from] -= t.amount;
-        balances[t.to] += t.amount;
-    }
-    balances
-}
 
 #[test]
 fn the_plan_repeats_from_its_seed_and_never_moves_money_to_the_same_account() {
@@ -59,8 +55,8 @@ fn the_locked_banks_end_exactly_where_sequential_transfers_do() {
         let plan = bank::plan(ACCOUNTS, threads, 3_000, seed);
         let expected = sequential(&plan);
         assert_eq!(expected.iter().sum::<i64>(), TOTAL);
-        assert_eq!(bank::global_lock(ACCOUNTS, &plan), expected);
-        assert_eq!(bank::per_account_locks(ACCOUNTS, &plan), Ok(expected));
+        assert_eq!(bank_locks::global_lock(ACCOUNTS, &plan), expected);
+        assert_eq!(bank_locks::per_account_locks(ACCOUNTS, &plan), Ok(expected));
     }
 }
 
@@ -74,13 +70,13 @@ fn a_transfer_to_the_same_account_is_refused_before_it_locks_anything() {
     };
     // Locking account 2 twice would never return: run it where a hang fails the test instead.
     let (tx, rx) = mpsc::channel();
-    thread::spawn(move || tx.send(bank::per_account_locks(ACCOUNTS, &plan)));
+    thread::spawn(move || tx.send(bank_locks::per_account_locks(ACCOUNTS, &plan)));
     match rx.recv_timeout(Duration::from_secs(30)) {
-        Ok(result) => assert_eq!(result, Err(bank::SameAccount(2))),
+        Ok(result) => assert_eq!(result, Err(bank_locks::SameAccount(2))),
         Err(e) => panic!("the bank did not finish ({e}): it locked account 2 twice"),
     }
     let lone = [Mutex::new(5)];
-    let refused = bank::transfer(
+    let refused = bank_locks::transfer(
         &lone,
         &Transfer {
             from: 0,
@@ -136,7 +132,7 @@ fn the_semaphore_never_admits_more_than_its_permits() {
             "{peak} inside, {permits} permits"
         );
     }
-    let demo_peak = primitives::semaphore_peak(6, 2, Duration::from_millis(2));
+    let demo_peak = semaphore::semaphore_peak(6, 2, Duration::from_millis(2));
     assert!(
         demo_peak <= 2,
         "the demo's semaphore let {demo_peak} in at once"
@@ -241,15 +237,30 @@ fn a_waiting_writer_goes_before_new_readers_only_when_writers_are_preferred() {
 }
 
 #[test]
-fn the_starvation_demo_counts_every_read() {
-    let report = starvation::writer_behind_readers(
-        Prefer::Writers,
-        3,
-        Duration::from_millis(2),
-        Duration::from_millis(40),
+fn a_waiting_writer_is_overtaken_by_many_reads_only_when_readers_are_preferred() {
+    let (readers, hold, window) = (4, Duration::from_millis(2), Duration::from_millis(300));
+    let run = |prefer| starvation::writer_behind_readers(prefer, readers, hold, window);
+    let (writers_first, readers_first) = (run(Prefer::Writers), run(Prefer::Readers));
+    let readers = readers as u64;
+    for report in [&writers_first, &readers_first] {
+        assert!(report.reads >= readers, "a reader never read: {report:?}");
+        assert!(
+            report.reads_while_writer_waited <= report.reads,
+            "{report:?}"
+        );
+    }
+    // Writers preferred: no read starts while the writer waits; only the reads already inside
+    // when it asked (one per reader at most) can see it waiting.
+    assert!(
+        writers_first.reads_while_writer_waited <= readers,
+        "readers got in ahead of a waiting writer: {writers_first:?}"
     );
-    assert!(report.reads >= 3, "{report:?}");
-    assert!(report.reads_while_writer_waited <= report.reads);
+    // Readers preferred: the writer waits until the readers stop, and every read in between
+    // overtakes it: about window / hold per reader (150) on an idle machine; 4 is the floor.
+    assert!(
+        readers_first.reads_while_writer_waited > 4 * readers,
+        "the writer was not starved behind the readers: {readers_first:?}"
+    );
 }
 
 #[test]
@@ -281,9 +292,9 @@ fn the_spin_lock_is_released_but_not_poisoned_when_the_critical_section_panics()
 
 #[test]
 fn primitives_do_what_they_promise() {
-    assert_eq!(primitives::mutex_counter(4, 1_000), 4_000);
-    assert_eq!(primitives::poisoned_then_recovered(), (true, vec![1, 2]));
-    let (items, peak) = primitives::bounded_buffer(2_000, 3);
+    assert_eq!(mutex::mutex_counter(4, 1_000), 4_000);
+    assert_eq!(mutex::poisoned_then_recovered(), (true, vec![1, 2]));
+    let (items, peak) = condvar::bounded_buffer(2_000, 3);
     assert_eq!(items, (0..2_000).collect::<Vec<_>>());
     assert!((1..=3).contains(&peak));
     assert_eq!(primitives::barrier_phases(6), vec![6; 6]);
@@ -312,14 +323,14 @@ fn channels_deliver_everything_and_bounded_queues_stay_bounded() {
 fn the_bank_owned_by_one_thread_needs_no_lock() {
     let plan = bank::plan(ACCOUNTS, 5, 2_000, 9);
     assert_eq!(
-        channels::owned_bank(ACCOUNTS, &plan).unwrap(),
+        owned_bank::owned_bank(ACCOUNTS, &plan).unwrap(),
         sequential(&plan)
     );
 }
 
 #[test]
 fn every_worker_stops_on_its_own_pill_after_every_job() {
-    let (sum, pills) = channels::poison_pill(5, 1_000).unwrap();
+    let (sum, pills) = poison_pill::poison_pill(5, 1_000).unwrap();
     assert_eq!(sum, (1..=1_000u64).map(|n| n * n).sum::<u64>());
     assert_eq!(pills, 5);
 }

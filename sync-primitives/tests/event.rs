@@ -4,13 +4,13 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use sync_primitives::primitives::{self, Event};
+use sync_primitives::lessons::condvar::{self, Event};
 
 #[test]
 fn one_set_wakes_every_waiter() {
     // Run in a thread with a deadline, so an Event that loses a wake-up fails instead of hanging.
     let (tx, rx) = mpsc::channel();
-    thread::spawn(move || tx.send(primitives::event_wakes_every_waiter(6)));
+    thread::spawn(move || tx.send(condvar::event_wakes_every_waiter(6)));
     let (early, woken) = rx
         .recv_timeout(Duration::from_secs(20))
         .expect("a waiter was never woken");

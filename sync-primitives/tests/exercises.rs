@@ -10,9 +10,12 @@ use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use sync_primitives::bank::{self, ACCOUNTS, OPENING_BALANCE, Transfer};
+use sync_primitives::lessons::bank::{self, ACCOUNTS, OPENING_BALANCE};
 use sync_primitives::under_test::{BoundedBuffer, Semaphore, lock_pair, locked_bank};
 use workshop::guard::exercise;
+
+mod support;
+use support::sequential;
 
 /// How long a test waits for something that must happen soon, before calling it lost.
 const SOON: Duration = Duration::from_secs(30);
@@ -23,15 +26,6 @@ const ORDER: &str =
 const WAKE: &str = "does push or pop wait without anyone notifying its Condvar after the other changes the buffer?";
 const PERMITS: &str =
     "does release forget to notify_one, or does acquire wait with an if instead of a while?";
-
-fn sequential(plan: &[Vec<Transfer>]) -> Vec<i64> {
-    let mut balances = vec![OPENING_BALANCE; ACCOUNTS];
-    for t in plan.iter().flatten() {
-        balances[t.from] -= t.amount;
-        balances[t.to] += t.amount;
-    }
-    balances
-}
 
 #[test]
 fn exercise_1_locked_bank_keeps_every_cent() {

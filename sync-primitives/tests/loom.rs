@@ -15,9 +15,9 @@ use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use loom::thread;
 
-use sync_primitives::rwlock::{Prefer, RwLock};
-use sync_primitives::semaphore::{Permit, Semaphore};
-use sync_primitives::spinlock::SpinLock;
+use sync_primitives::lessons::rwlock::{Prefer, RwLock};
+use sync_primitives::lessons::semaphore::{Permit, Semaphore};
+use sync_primitives::lessons::spinlock::SpinLock;
 
 /// Explores every interleaving with up to 3 preemptions, which is plenty to find the bugs
 /// below and keeps each model to a few seconds.

@@ -10,6 +10,9 @@
 //! that the flag guards the cell, so we promise it in two SAFETY comments. A waiting thread
 //! spins on the CPU instead of sleeping and, unlike `std::sync::Mutex`, a panic inside does not
 //! poison it (see [`SpinLock::lock`]), which is why real programs use `std::sync::Mutex`.
+//! The flag and the cell come from [`crate::lessons::sync`], the loom shim, so that
+//! `tests/loom.rs` can check every interleaving: copy that file too. loom's cell is reached only
+//! through a closure, which is why `lock` takes one instead of returning a guard.
 //!
 //! Run: `cargo run -p sync-primitives -- spinlock --threads 2`
 //!
@@ -20,9 +23,7 @@
 use std::sync::atomic::Ordering::{self, Acquire, Relaxed, Release};
 use std::thread;
 
-use common::{CommonArgs, Row, Table, say, timed};
-
-use crate::sync::{AtomicBool, UnsafeCell, spin_loop};
+use crate::lessons::sync::{AtomicBool, UnsafeCell, spin_loop};
 
 /// A lock that busy-waits. `lock` runs a closure with the value, like Python's `with lock:`.
 pub struct SpinLock<T> {
@@ -56,7 +57,8 @@ impl<T> SpinLock<T> {
     }
 
     /// The deliberately broken variant kept for `tests/loom.rs`: Relaxed instead of
-    /// Acquire/Release, so one holder's writes need not be visible to the next.
+    /// Acquire/Release, so one holder's writes need not be visible to the next. In the lesson
+    /// because it needs the private fields; it exists only under `loom`.
     #[cfg(feature = "loom")]
     #[doc(hidden)]
     pub fn lock_relaxed<R>(&self, critical: impl FnOnce(&mut T) -> R) -> R {
@@ -136,34 +138,4 @@ pub fn mutex_count(threads: usize, per_thread: u64) -> u64 {
         }
     });
     counter.into_inner().unwrap_or_else(|e| e.into_inner())
-}
-
-pub fn run(args: &CommonArgs, threads: usize) -> anyhow::Result<()> {
-    let per_thread = args.count_or(200_000, 20_000) as u64;
-    say!("{threads} threads each add 1 to a shared counter {per_thread} times");
-
-    let mut table = Table::new("spinlock", args);
-    let expected = threads as u64 * per_thread;
-    let mut totals = Vec::new();
-    for (name, count) in [
-        ("SpinLock (AtomicBool)", spin_count as fn(usize, u64) -> u64),
-        ("std::sync::Mutex", mutex_count),
-    ] {
-        let (total, wall) = timed(|| count(threads, per_thread));
-        totals.push(total);
-        table.push(
-            Row::new(name, expected as usize, wall)
-                .workers(threads)
-                .extra("total", total),
-        );
-    }
-    table.print();
-
-    // What was claimed: both locks count every increment, none lost.
-    anyhow::ensure!(
-        totals.iter().all(|&t| t == expected),
-        "lost increments: {totals:?}, expected {expected}"
-    );
-    say!("both counted {expected}: no increment lost");
-    Ok(())
 }

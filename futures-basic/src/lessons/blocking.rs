@@ -4,7 +4,7 @@
 //! `time.sleep(3)` instead of `await asyncio.sleep(3)`, the spinner stops dead until it returns,
 //! because the event loop can only switch tasks at an `await`.
 //!
-//! Rust is the same: an executor switches tasks only when a future returns `Pending`. Here the
+//! Rust: the same. An executor switches tasks only when a future returns `Pending`. Here the
 //! spinner and the job run with `join!` on one thread. With `std::thread::sleep` inside the job,
 //! the whole thread sleeps, the spinner's timer fires but nobody polls it, and the spinner draws
 //! one frame in total. With `futures_timer::Delay` the job returns `Pending`, and the spinner
@@ -15,11 +15,10 @@
 //! Look for: the "frames" column: 1 for the blocking job, about work/frame for the timer.
 
 use std::cell::Cell;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::thread;
 use std::time::Duration;
 
-use common::{CommonArgs, Row, Table, say, timed};
 use futures::executor::block_on;
 use futures_timer::Delay;
 
@@ -59,40 +58,4 @@ pub fn spin_beside_job(work: Duration, frame: Duration, blocking: bool, draw: bo
     // The spinner goes first, so it draws its first frame before the job starts either way.
     let (frames, ()) = block_on(async { futures::join!(spinner(&done, frame, draw), job) });
     frames
-}
-
-pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let work = args.latency_or(800, 120);
-    let frame = args.pick(Duration::from_millis(50), Duration::from_millis(20));
-    let draw = std::io::stdout().is_terminal() && !args.json;
-    anyhow::ensure!(
-        work >= 4 * frame,
-        "--latency-ms (the job's length) must be at least {} ms here: four spinner frames",
-        4 * frame.as_millis()
-    );
-    let expected = work.as_millis() / frame.as_millis();
-    say!(
-        "a {} ms job beside a spinner that draws a frame every {} ms (about {expected} frames)",
-        work.as_millis(),
-        frame.as_millis()
-    );
-
-    let mut table = Table::new("blocking", args).bar_on("frames");
-    let mut counts = Vec::new();
-    for (label, blocking) in [
-        ("std::thread::sleep (blocks)", true),
-        ("Delay.await (yields)", false),
-    ] {
-        let (frames, wall) = timed(|| spin_beside_job(work, frame, blocking, draw));
-        let s = if frames == 1 { "" } else { "s" };
-        say!("{label:>27}: the spinner drew {frames} frame{s}");
-        table.push(Row::new(label, 1, wall).extra("frames", frames));
-        counts.push(frames);
-    }
-    table.print();
-
-    // What was claimed: one frame while the thread was blocked; many while the job yielded.
-    anyhow::ensure!(counts[0] == 1, "blocked spinner drew {} frames", counts[0]);
-    anyhow::ensure!(counts[1] > counts[0], "frames {counts:?}");
-    Ok(())
 }

@@ -4,7 +4,7 @@
 //! readers are inside. With a steady stream of overlapping readers, the count of readers never
 //! reaches zero, and a writer waiting for it waits as long as the readers keep coming.
 //!
-//! Rust's std `RwLock` currently prefers writers on Linux (its documentation promises no policy),
+//! Rust: std's `RwLock` currently prefers writers on Linux (its documentation promises no policy),
 //! so the reader-preferring lock is hand-made ([`RwLock`] with [`Prefer::Readers`]). The same lock
 //! with [`Prefer::Writers`] makes new readers queue behind a waiting writer, which then gets in as
 //! soon as the readers inside leave. Writer preference is not fairness: it moves the risk of
@@ -19,14 +19,12 @@
 //! (it gets in only when the readers stop) and about one read behind the writer-preferring one,
 //! and how many reads overtook it while it waited.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+// Relaxed everywhere: the flag and the counts publish no data (the lock orders the reads).
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::timing::fmt_duration;
-use common::{CommonArgs, Row, Table, say, timed};
-
-use crate::rwlock::{Prefer, RwLock};
+use crate::lessons::rwlock::{Prefer, RwLock};
 
 /// What one run measured.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +33,9 @@ pub struct Report {
     pub writer_waited: Duration,
     /// Reads made in the whole window.
     pub reads: u64,
-    /// Reads that got in while the writer was waiting: the overtakes.
+    /// Reads that found the writer waiting: the overtakes. With writers preferred, only the
+    /// reads already inside when it asked (at most one per reader); with readers, every read
+    /// until it gets in.
     pub reads_while_writer_waited: u64,
 }
 
@@ -49,89 +49,42 @@ pub fn writer_behind_readers(
 ) -> Report {
     let lock = RwLock::new(prefer);
     let stop = AtomicBool::new(false);
-    let writer_waiting = AtomicBool::new(false);
     let (reads, overtakes) = (AtomicU64::new(0), AtomicU64::new(0));
     let started = Instant::now();
     thread::scope(|s| {
         for i in 0..readers {
-            let (lock, stop, writer_waiting) = (&lock, &stop, &writer_waiting);
-            let (reads, overtakes) = (&reads, &overtakes);
+            let (lock, stop, reads, overtakes) = (&lock, &stop, &reads, &overtakes);
             s.spawn(move || {
                 // Staggered starts, so the readers' turns overlap and the lock is never free.
                 thread::sleep(hold * i as u32 / readers as u32);
-                while !stop.load(SeqCst) {
+                while !stop.load(Relaxed) {
                     let _read = lock.read();
-                    reads.fetch_add(1, SeqCst);
-                    if writer_waiting.load(SeqCst) {
-                        overtakes.fetch_add(1, SeqCst);
+                    reads.fetch_add(1, Relaxed);
+                    if lock.waiting_writers() > 0 {
+                        overtakes.fetch_add(1, Relaxed);
                     }
                     thread::sleep(hold);
                 }
             });
         }
         let writer = s.spawn(|| {
-            while reads.load(SeqCst) < readers as u64 {
+            while reads.load(Relaxed) < readers as u64 {
                 thread::sleep(Duration::from_millis(1));
             }
-            writer_waiting.store(true, SeqCst);
             let asked = Instant::now();
             let _write = lock.write();
-            writer_waiting.store(false, SeqCst);
             asked.elapsed()
         });
         thread::sleep(window.saturating_sub(started.elapsed()));
-        stop.store(true, SeqCst);
+        stop.store(true, Relaxed);
         // A panicking writer panics here too, with its own message: its wait was never measured.
         let writer_waited = writer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Report {
             writer_waited,
-            reads: reads.load(SeqCst),
-            reads_while_writer_waited: overtakes.load(SeqCst),
+            reads: reads.load(Relaxed),
+            reads_while_writer_waited: overtakes.load(Relaxed),
         }
     })
-}
-
-pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let readers = args.workers_or(4);
-    let hold = Duration::from_millis(args.pick(2, 1));
-    let window = Duration::from_millis(args.pick(300, 60));
-    say!(
-        "{readers} readers hold the lock {} ms each, in turns that overlap, for {} ms; one writer",
-        hold.as_millis(),
-        window.as_millis()
-    );
-
-    // Both rows run for the same window: the lesson is the writer's wait, so the bar is on it.
-    let mut table = Table::new("starvation", args)
-        .different_work()
-        .bar_on("writer's wait ms");
-    let mut waits = Vec::new();
-    for (name, prefer) in [
-        ("prefers readers", Prefer::Readers),
-        ("prefers writers", Prefer::Writers),
-    ] {
-        let (report, wall) = timed(|| writer_behind_readers(prefer, readers, hold, window));
-        waits.push(report.writer_waited);
-        say!(
-            "{name:<23} the writer waited {:>9}, overtaken by {} reads",
-            fmt_duration(report.writer_waited),
-            report.reads_while_writer_waited
-        );
-        table.push(
-            Row::new(name, report.reads as usize + 1, wall)
-                .workers(readers + 1)
-                .extra("writer's wait ms", report.writer_waited.as_secs_f64() * 1e3)
-                .extra("reads overtaking it", report.reads_while_writer_waited),
-        );
-    }
-    table.print();
-
-    // What was claimed: the writer waited longer behind the reader-preferring lock.
-    anyhow::ensure!(
-        waits[1] < waits[0],
-        "the writer-preferring lock kept the writer waiting longer: {waits:?}"
-    );
-    Ok(())
 }

@@ -1,15 +1,23 @@
-//! A hand-made readers-writer lock with a choice of policy, built from a `Mutex` and a `Condvar`.
+//! # A hand-made readers-writer lock with a choice of policy
 //!
-//! Python has no readers-writer lock in `threading`; the usual recipe builds one from a
+//! Python: `threading` has no readers-writer lock; the usual recipe builds one from a
 //! `Condition`, and the simple version lets a reader in whenever other readers hold the lock.
-//! That starves writers: as long as readers overlap, the reader count never drops to zero.
+//!
+//! Rust: the same, from a `Mutex` and a `Condvar`. Letting readers in while readers hold the lock
+//! starves writers: as long as readers overlap, the reader count never drops to zero.
 //! [`Prefer::Writers`] fixes it the way std's `RwLock` does on Linux: once a writer is waiting,
-//! new readers queue behind it. Like Python's lock objects, this one guards no data itself; it
-//! is a gate that callers pass through with guards.
+//! new readers queue behind it. Like Python's lock objects, this one guards no data itself; it is
+//! a gate that callers pass through with guards. Its lock and condition variable come from
+//! [`crate::lessons::sync`], the loom shim, so that `tests/loom.rs` can check it: copy that file
+//! too, or import them from `std::sync`.
+//!
+//! Run: `cargo run -p sync-primitives -- starvation`
+//!
+//! Look for: the writer's longest wait under each policy.
 
 use std::sync::PoisonError;
 
-use crate::sync::{Condvar, Mutex, MutexGuard};
+use crate::lessons::sync::{Condvar, Mutex, MutexGuard};
 
 /// Who goes first when readers and a writer both want the lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +42,7 @@ pub struct RwLock {
     state: Mutex<State>,
     changed: Condvar,
     /// The deliberately broken variant kept for `tests/loom.rs`: the last reader leaves
-    /// without waking anyone.
+    /// without waking anyone. In the lesson because it needs the private fields; loom only.
     #[cfg(feature = "loom")]
     last_reader_notifies: bool,
 }
@@ -91,7 +99,7 @@ impl RwLock {
         WriteGuard(self)
     }
 
-    /// Writers waiting for the lock right now (for tests and diagnostics).
+    /// Writers waiting for the lock right now (the starvation lesson counts overtakes with it).
     pub fn waiting_writers(&self) -> usize {
         self.state().writers_waiting
     }

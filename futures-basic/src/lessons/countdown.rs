@@ -4,7 +4,7 @@
 //! once on one thread and returns results in call order; `for t in asyncio.as_completed(tasks)`
 //! yields them as they finish; `asyncio.wait(tasks, return_when=FIRST_COMPLETED)` takes the first.
 //!
-//! Rust, with the futures crate and no runtime: `join_all` is `gather`, `FuturesUnordered` is
+//! Rust: with the futures crate and no runtime, `join_all` is `gather`, `FuturesUnordered` is
 //! `as_completed`, `select_all` takes the first and hands back the rest (dropping them cancels
 //! them: a Rust future that is never polled again simply never finishes). Awaiting one after
 //! another is the sequential baseline. The futures crate has no timer, so the tasks sleep with
@@ -17,9 +17,8 @@
 //! the sequential row the sum; `select_all` stopping after C with three tasks cancelled.
 
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{CommonArgs, Outcomes, Row, Table, say};
 use futures::executor::block_on;
 use futures::future::{join_all, select_all};
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -52,7 +51,6 @@ pub struct Outcome {
     pub returned: Vec<&'static str>,
     /// The most tasks waiting on their timers at the same moment.
     pub peak_waiting: u64,
-    pub wall: Duration,
 }
 
 /// What the tasks write down as they run: who finished, and how many were waiting at once.
@@ -80,7 +78,6 @@ async fn countdown(name: &'static str, delay: Duration, log: &RefCell<Log>) -> &
 /// Runs the tasks one way on this thread.
 pub fn run_variant(variant: Variant, tasks: &[(&'static str, Duration)]) -> Outcome {
     let log = RefCell::new(Log::default());
-    let watch = Instant::now();
     // Calling `countdown` only builds the future; its timer starts when it is first polled.
     let futures = tasks.iter().map(|&(n, d)| countdown(n, d, &log));
     let returned = block_on(async {
@@ -101,86 +98,10 @@ pub fn run_variant(variant: Variant, tasks: &[(&'static str, Duration)]) -> Outc
             }
         }
     });
-    let wall = watch.elapsed();
     let log = log.into_inner();
     Outcome {
         finished: log.finished,
         returned,
         peak_waiting: log.peak,
-        wall,
     }
-}
-
-pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
-    let tasks = tasks(args.pick(0.25, 0.1));
-    let list: Vec<String> = tasks
-        .iter()
-        .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
-        .collect();
-    say!("tasks: {} (timers from futures-timer)", list.join(", "));
-
-    let mut table = Table::new("countdown", args);
-    let mut outcomes = Vec::new();
-    for (label, variant) in [
-        ("one after another", Variant::Sequential),
-        ("join_all", Variant::JoinAll),
-        ("FuturesUnordered", Variant::FuturesUnordered),
-        ("select_all", Variant::SelectAll),
-    ] {
-        let outcome = run_variant(variant, &tasks);
-        say!(
-            "{label:>17}: finished {}, returned {}",
-            outcome.finished.join(" "),
-            outcome.returned.join(" ")
-        );
-        let done = outcome.finished.len() as u64;
-        let cancelled = (variant == Variant::SelectAll).then_some(tasks.len() as u64 - done);
-        let mut row = Row::new(label, tasks.len(), outcome.wall);
-        if variant == Variant::SelectAll {
-            row = row.other_work(); // it returns at the first task done, the rest cancelled
-        }
-        table.push(
-            row.max_in_flight(outcome.peak_waiting)
-                .outcomes(Outcomes {
-                    ok: done,
-                    cancelled,
-                    ..Outcomes::default()
-                })
-                .extra("finished", outcome.finished.join(" "))
-                .extra("returned", outcome.returned.join(" ")),
-        );
-        outcomes.push(outcome);
-    }
-    table.print();
-
-    // What was claimed: delay order when concurrent, call order from join_all, the first only
-    // from select_all, and the sum of the delays only when one waits after another.
-    let [sequential, join, unordered, select] = &outcomes[..] else {
-        anyhow::bail!("expected four outcomes");
-    };
-    anyhow::ensure!(
-        sequential.finished == ["A", "B", "C", "D"],
-        "{sequential:?}"
-    );
-    for concurrent in [join, unordered] {
-        anyhow::ensure!(
-            concurrent.finished == ["C", "A", "D", "B"],
-            "{concurrent:?}"
-        );
-    }
-    anyhow::ensure!(join.returned == ["A", "B", "C", "D"], "{join:?}");
-    anyhow::ensure!(unordered.returned == ["C", "A", "D", "B"], "{unordered:?}");
-    anyhow::ensure!(
-        sequential.peak_waiting == 1 && join.peak_waiting == 4 && unordered.peak_waiting == 4,
-        "one task should wait at a time one after another, all four at once otherwise"
-    );
-    anyhow::ensure!(
-        select.returned == ["C"] && select.finished == ["C"],
-        "{select:?}"
-    );
-    anyhow::ensure!(
-        sequential.wall > join.wall && sequential.wall > unordered.wall,
-        "waiting one after another should take longest"
-    );
-    Ok(())
 }

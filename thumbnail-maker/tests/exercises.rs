@@ -9,7 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
-use thumbnail_maker::thumbs;
+use thumbnail_codec::thumbs;
 use thumbnail_maker::under_test::{download_capped, resize_all, two_stages};
 use workshop::guard::exercise;
 

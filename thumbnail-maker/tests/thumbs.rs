@@ -9,7 +9,7 @@ use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageEncoder, ImageFormat, RgbImage, RgbaImage};
 use jpeg_encoder::{ColorType, Encoder};
 use support::exif_with_orientation;
-use thumbnail_maker::thumbs::{self, target_size};
+use thumbnail_codec::thumbs::{self, target_size};
 
 const RED: [u8; 3] = [255, 0, 0];
 const GREEN: [u8; 3] = [0, 255, 0];

@@ -8,9 +8,10 @@ use std::thread;
 
 use anyhow::{Context, ensure};
 use common::Server;
+use thumbnail_codec::thumbs::{self, Shape, target_size};
 
-use crate::batch::{Batch, Outcome, Report};
-use crate::thumbs::{self, Shape, target_size};
+use crate::lessons::batch::Batch;
+use crate::lessons::outcome::{Outcome, Report};
 
 /// The [`Shape`] of every readable image, read once from the server before the variants run.
 pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, Shape>> {

@@ -174,6 +174,35 @@ fn bad_input_is_one_line_of_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn a_proxy_in_the_environment_is_not_used_for_the_fake_server() {
+    // As on a laptop behind a company proxy, but the proxy is a closed port: a client that
+    // sent its loopback requests there would fail every download.
+    let dead = "http://127.0.0.1:9";
+    let out = Command::new(env!("CARGO_BIN_EXE_thumbnail-maker"))
+        .args(["--quick", "--json", "--images", "4", "--latency-ms", "0"])
+        .envs(["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"].map(|v| (v, dead)))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .expect("the program starts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows.len(), 5, "one row per variant: {stdout}");
+    for row in rows {
+        // Every photo done: no download or upload failed, none skipped.
+        for field in [r#""ok":4"#, r#""errors":0"#, r#""skipped":0"#] {
+            assert!(row.contains(field), "{field} in {row}\n{stderr}");
+        }
+    }
+    assert!(
+        stderr.contains("images: 20 succeeded, 0 skipped, 0 failed"),
+        "{stderr}"
+    );
+}
+
 fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 temp path")
 }

@@ -60,6 +60,7 @@ pub fn run_holding(
         .context("cannot start the tokio runtime")?;
     runtime.block_on(async {
         let client = reqwest::Client::builder()
+            .no_proxy() // the server is on 127.0.0.1: never through $HTTP_PROXY or $ALL_PROXY
             .timeout(TIMEOUT)
             .pool_max_idle_per_host(batch.io)
             .build()

@@ -6,9 +6,8 @@
 //! Rust: one [`Batch`] holds the image names, the widths and one `ureq::Agent` (a pool of
 //! keep-alive connections, like the session), and gives the steps every variant shares:
 //! [`Batch::download`], [`Batch::resize`] and [`Batch::store_all`] (the uploads, and the files
-//! under `--out`). The variants differ only in how they schedule these steps. A request that
-//! fails is retried as `retry.rs` says; a decoder that panics on a malformed file makes that
-//! file a bad image instead of taking the whole run down.
+//! under `--out`). The variants differ only in how they schedule these steps. A failed request
+//! is retried as `retry.rs` says.
 //!
 //! Run: `cargo run -p thumbnail-maker`
 //!
@@ -50,6 +49,7 @@ pub struct Resized {
 impl Batch {
     pub fn new(url: &str, names: Vec<String>, widths: Vec<u32>, io: usize) -> Self {
         let agent = ureq::Agent::config_builder()
+            .proxy(None) // the server is on 127.0.0.1: never through $HTTP_PROXY or $ALL_PROXY
             .timeout_global(Some(TIMEOUT))
             .http_status_as_error(false)
             .max_idle_connections_per_host(io.max(4) * 2)

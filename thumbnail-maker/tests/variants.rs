@@ -2,7 +2,7 @@
 //! corrupt images skipped, errors retried and accounted for, the pipeline's shutdown, and the
 //! download cap as the server saw it. Nothing here times anything.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -22,7 +22,7 @@ const WIDTHS: [u32; 3] = [32, 64, 200];
 struct Setup {
     server: Server,
     batch: Arc<Batch>,
-    sizes: HashMap<String, thumbnail_codec::thumbs::Shape>,
+    sizes: verify::Survey,
 }
 
 /// A server with small photos, `n` images, the sizes surveyed before any fault is switched on.

@@ -11,7 +11,7 @@
 //! Run: `cargo run -p thumbnail-maker -- rayon`
 //!
 //! Look for: a peak in flight equal to the I/O concurrency (or the number of images, if fewer),
-//! and a higher cpu use than the threads row: rayon keeps every core resizing during its phase.
+//! and a higher `resize busy` than the threads row: rayon keeps every core resizing in its phase.
 //! Its phases do not overlap: the pipeline and async rows show what overlapping them gains.
 
 use std::thread;

@@ -12,8 +12,9 @@
 //!
 //! Run: `cargo run -p thumbnail-maker -- threads`
 //!
-//! Look for: a server peak in flight of exactly 4, however many threads exist, and a cpu use of
-//! at most one core's share: the resizing runs on this thread alone while the server idles.
+//! Look for: a server peak in flight of exactly 4, however many threads exist, and a `resize
+//! busy` of at most one core's share: the resizing runs on this thread alone while the server
+//! idles.
 
 use std::thread;
 

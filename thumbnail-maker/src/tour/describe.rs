@@ -1,13 +1,11 @@
 //! What the batch holds: the images' names (generated or the folder's), and each photo's format
 //! and size, and what happens to the awkward ones, said before the variants run.
 
-use std::collections::HashMap;
-
 use anyhow::ensure;
 use common::say;
 use common::server::Server;
-use thumbnail_codec::thumbs::Shape;
 
+use super::verify::Survey;
 use crate::lessons::batch::Batch;
 
 /// The images to work on: `n` generated ones (`0.jpg`, `1.jpg`, ... cycling through the
@@ -37,9 +35,12 @@ pub fn image_names(
 }
 
 /// Says what the batch holds: each photo's format and size, and what happens to the awkward ones.
-pub fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, generated: bool) {
+pub fn describe(batch: &Batch, shapes: &Survey, generated: bool) {
     let widths: Vec<String> = batch.widths.iter().map(u32::to_string).collect();
-    let first = batch.names.first().and_then(|name| shapes.get(name));
+    let first = batch
+        .names
+        .first()
+        .and_then(|name| shapes.get(name)?.as_ref().ok());
     if let (true, Some(shape)) = (generated, first) {
         say!(
             "{} generated photos, {} {}x{} (the server's few photos, cycled); thumbnails {} px wide",
@@ -58,11 +59,13 @@ pub fn describe(batch: &Batch, shapes: &HashMap<String, Shape>, generated: bool)
     }
     let largest = batch.widths.iter().copied().max().unwrap_or(0);
     for name in &batch.names {
-        let Some(shape) = shapes.get(name) else {
-            say!(
-                "  {name}: not a JPEG, PNG, WebP, GIF or BMP image we can read: it will be skipped"
-            );
-            continue;
+        let shape = match shapes.get(name) {
+            Some(Ok(shape)) => shape,
+            Some(Err(why)) => {
+                say!("  {name}: {why}: it will be skipped");
+                continue;
+            }
+            None => continue, // every name was surveyed
         };
         let mut notes = Vec::new();
         let extension = name.rsplit_once('.').map_or("", |(_, e)| e);

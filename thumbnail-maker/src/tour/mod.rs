@@ -126,7 +126,8 @@ pub fn run(options: &Options, args: &CommonArgs) -> anyhow::Result<()> {
     }
     say!(
         "\n(resize/img: the time of one image's decode + resizes + encodes on its thread, longer \
-         when threads share cores; cpu use: the share of all cores' time spent on them)"
+         when threads share cores; resize busy: those times summed, as a share of wall time x \
+         cores: wall-clock time inside the resize calls, not CPU time)"
     );
     table.print();
     let runs = totals.0 + totals.1 + totals.2;

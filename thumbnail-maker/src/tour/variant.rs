@@ -2,7 +2,6 @@
 //! the batch's counters zeroed, the variant run under a progress bar, its claims checked (the
 //! server's errors all seen, every image accounted for, every upload verified), then its row.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -12,7 +11,6 @@ use common::server::Server;
 use common::spans::{Kind, Lane, Span};
 use common::{Outcomes, Row, say};
 use indicatif::ProgressBar;
-use thumbnail_codec::thumbs::Shape;
 
 use super::{Variant, verify};
 use crate::lessons::batch::Batch;
@@ -44,7 +42,7 @@ fn workers(batch: &Batch, variant: Variant) -> Option<usize> {
 pub fn measure(
     server: &Server,
     batch: &Arc<Batch>,
-    shapes: &HashMap<String, Shape>,
+    shapes: &verify::Survey,
     variant: Variant,
     spans: bool,
 ) -> anyhow::Result<(Row, (u64, u64, u64))> {
@@ -142,14 +140,16 @@ fn stage_line(report: &Report) -> String {
     }
 }
 
-/// The CPU figures of a row: the time per resize call, the share of all cores' time spent
-/// resizing, and the pipeline's busy time per stage.
+/// The CPU figures of a row: the time per resize call, the share of the cores' time that resize
+/// calls were running ("resize busy": wall time inside them, summed, over wall x cores; a
+/// thread waiting for a core counts, so it is not CPU time), and the pipeline's busy time per
+/// stage.
 fn cpu_columns(row: Row, report: &Report) -> Row {
     let resized = report.resizes.len().max(1);
     let resize: Duration = report.resizes.iter().map(|r| r.2 - r.1).sum();
     let resize_s = resize.as_secs_f64();
     let cores = common::report::cores() as f64;
-    let cpu_use = 100.0 * resize_s / row.wall.as_secs_f64().max(1e-9) / cores;
+    let resize_busy = 100.0 * resize_s / row.wall.as_secs_f64().max(1e-9) / cores;
     let busy = if report.stages.is_empty() {
         "-".to_string()
     } else {
@@ -164,6 +164,6 @@ fn cpu_columns(row: Row, report: &Report) -> Row {
         "resize/img",
         format!("{:.1} ms", resize_s * 1e3 / resized as f64),
     )
-    .extra("cpu use", format!("{cpu_use:.0}%"))
+    .extra("resize busy", format!("{resize_busy:.0}%"))
     .extra("busy dl/rs/up", busy)
 }

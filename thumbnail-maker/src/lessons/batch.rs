@@ -11,8 +11,8 @@
 //!
 //! Run: `cargo run -p thumbnail-maker`
 //!
-//! Look for: the same images done, skipped and failed in every row, and `verified` equal to
-//! images x widths: each variant uploads exactly the same thumbnails.
+//! Look for: the same images done, skipped and failed in every row, and `verified` equal to the
+//! images done x the widths: each variant uploads exactly the same thumbnails.
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -72,26 +72,26 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
 
     let mut report = Report::default();
     let busy = thread::scope(|s| -> anyhow::Result<[Duration; 3]> {
-        let mut stages: [Vec<thread::ScopedJoinHandle<'_, anyhow::Result<Duration>>>; 3] =
+        let mut running: [Vec<thread::ScopedJoinHandle<'_, anyhow::Result<Duration>>>; 3] =
             Default::default();
         // 1. Downloaders: a name in, the photo's bytes out.
         for _ in 0..workers.download {
             let (names, images_tx, done_tx) = (names.clone(), images_tx.clone(), done_tx.clone());
             let stop = &stop;
-            stages[0]
+            running[0]
                 .push(s.spawn(move || stages::download(batch, names, images_tx, done_tx, stop)));
         }
         // 2. Resizers: the CPU stage, one worker per core.
         for _ in 0..workers.resize {
             let (images, thumbs_tx, done_tx) = (images.clone(), thumbs_tx.clone(), done_tx.clone());
             let stop = &stop;
-            stages[1]
+            running[1]
                 .push(s.spawn(move || stages::resize(batch, images, thumbs_tx, done_tx, stop)));
         }
         // 3. Uploaders, one thumbnail at a time.
         for _ in 0..workers.upload {
             let (thumbs, done_tx, stop) = (thumbs.clone(), done_tx.clone(), &stop);
-            stages[2].push(s.spawn(move || stages::upload(batch, thumbs, done_tx, stop)));
+            running[2].push(s.spawn(move || stages::upload(batch, thumbs, done_tx, stop)));
         }
         // Only the workers hold channel ends now, so each channel closes when its stage ends.
         drop((names, images_tx, images, thumbs_tx, thumbs, done_tx));
@@ -122,7 +122,7 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
         }
         // Every worker has ended; the first failure, if any, is the run's.
         let mut busy = [Duration::ZERO; 3];
-        for (stage, handles) in stages.into_iter().enumerate() {
+        for (stage, handles) in running.into_iter().enumerate() {
             for handle in handles {
                 busy[stage] += handle.join().expect("a pipeline worker panicked")?;
             }

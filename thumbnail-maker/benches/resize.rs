@@ -19,7 +19,7 @@ use std::io::Cursor;
 use std::sync::LazyLock;
 
 use divan::{Bencher, black_box};
-use thumbnail_maker::thumbs;
+use thumbnail_codec::thumbs;
 
 const WIDTHS: [u32; 3] = [32, 64, 200];
 const SIZES: [&str; 2] = ["1920x1280", "2000x1500"];

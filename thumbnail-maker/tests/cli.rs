@@ -139,6 +139,47 @@ fn a_folder_of_real_world_shapes_and_formats_is_handled_and_verified() {
 }
 
 #[test]
+fn a_decompression_bomb_among_good_photos_is_skipped_and_the_run_goes_on() {
+    let dir = std::env::temp_dir().join(format!("thumbnail-maker-bomb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, bytes: Vec<u8>| std::fs::write(dir.join(name), bytes).unwrap();
+    write("good.jpg", jpeg(320, 240, ColorType::Rgb, |_| {}));
+    write("also-good.png", photo(200, 100, false, ImageFormat::Png));
+    // A tiny valid JPEG whose header claims 65500 x 65500 pixels (4.3 gigapixels).
+    write(
+        "bomb.jpg",
+        support::claiming_size(jpeg(16, 16, ColorType::Rgb, |_| {}), 65500, 65500),
+    );
+
+    let out = maker(&[
+        "--quick",
+        "--json",
+        "--images-dir",
+        path(&dir),
+        "--latency-ms",
+        "0",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 5, "one row per variant: {stdout}");
+    for row in stdout.lines() {
+        for field in [r#""ok":2"#, r#""skipped":1"#, r#""errors":0"#] {
+            assert!(row.contains(field), "{field} in {row}\n{stderr}");
+        }
+    }
+    assert!(
+        stderr.contains("bomb.jpg: 65500x65500 pixels, over the 178956970 a photo may have"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skipped bomb.jpg: 65500x65500 pixels"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn json_puts_only_json_rows_on_stdout() {
     let out = maker(&["--quick", "--images", "3", "--latency-ms", "0", "--json"]);
     assert!(
@@ -153,6 +194,11 @@ fn json_puts_only_json_rows_on_stdout() {
         assert!(line.starts_with('{') && line.ends_with('}'), "{line}");
         assert!(
             line.contains(r#""demo":"thumbnail-maker""#) && line.contains(r#""ok":3"#),
+            "{line}"
+        );
+        // The share of wall time x cores spent inside resize calls, named for what it is.
+        assert!(
+            line.contains(r#""resize busy":""#) && !line.contains("cpu use"),
             "{line}"
         );
     }
@@ -172,6 +218,35 @@ fn bad_input_is_one_line_of_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(2), "clap refuses a width of 0");
     let out = maker(&["--variant", "fork"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_proxy_in_the_environment_is_not_used_for_the_fake_server() {
+    // As on a laptop behind a company proxy, but the proxy is a closed port: a client that
+    // sent its loopback requests there would fail every download.
+    let dead = "http://127.0.0.1:9";
+    let out = Command::new(env!("CARGO_BIN_EXE_thumbnail-maker"))
+        .args(["--quick", "--json", "--images", "4", "--latency-ms", "0"])
+        .envs(["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"].map(|v| (v, dead)))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .expect("the program starts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows.len(), 5, "one row per variant: {stdout}");
+    for row in rows {
+        // Every photo done: no download or upload failed, none skipped.
+        for field in [r#""ok":4"#, r#""errors":0"#, r#""skipped":0"#] {
+            assert!(row.contains(field), "{field} in {row}\n{stderr}");
+        }
+    }
+    assert!(
+        stderr.contains("images: 20 succeeded, 0 skipped, 0 failed"),
+        "{stderr}"
+    );
 }
 
 fn path(p: &Path) -> &str {

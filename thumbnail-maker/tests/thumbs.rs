@@ -8,8 +8,8 @@ use std::io::Cursor;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageEncoder, ImageFormat, RgbImage, RgbaImage};
 use jpeg_encoder::{ColorType, Encoder};
-use support::exif_with_orientation;
-use thumbnail_maker::thumbs::{self, target_size};
+use support::{claiming_size, exif_with_orientation};
+use thumbnail_codec::thumbs::{self, target_size};
 
 const RED: [u8; 3] = [255, 0, 0];
 const GREEN: [u8; 3] = [0, 255, 0];
@@ -335,10 +335,52 @@ fn truncated_garbage_and_unknown_bytes_are_bad_images() {
     }
     let tiff = encoded_tiff_header();
     let err = thumbs::make(&tiff, &[64]).unwrap_err();
-    assert!(thumbs::shape(&tiff).is_none(), "{err}");
+    assert!(thumbs::shape(&tiff).is_err(), "{err}");
 }
 
 /// The first bytes of a TIFF: a format `image` recognises but this workspace does not enable.
 fn encoded_tiff_header() -> Vec<u8> {
     b"II\x2a\x00\x08\x00\x00\x00\x00\x00".to_vec()
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_from_its_header_on_every_path() {
+    // Each a small valid JPEG whose header then claims 65500 x 65500 pixels (4.3 gigapixels):
+    // RGB and greyscale take the reduced decode, CMYK `image`'s, progressive allocates its
+    // coefficients at full size; the survey reads each one's shape.
+    let rgb = marked(16, 16);
+    let grey = vec![128u8; 16 * 16];
+    let cmyk = vec![64u8; 16 * 16 * 4];
+    let photos = [
+        ("baseline", jpeg(&rgb, 16, 16, ColorType::Rgb, |_| {})),
+        (
+            "progressive",
+            jpeg(&rgb, 16, 16, ColorType::Rgb, |e| e.set_progressive(true)),
+        ),
+        ("greyscale", jpeg(&grey, 16, 16, ColorType::Luma, |_| {})),
+        ("CMYK", jpeg(&cmyk, 16, 16, ColorType::Cmyk, |_| {})),
+    ];
+    for (what, photo) in photos {
+        assert!(
+            thumbs::make(&photo, &[32]).is_ok(),
+            "{what}: the photo itself is fine"
+        );
+        let bomb = claiming_size(photo, 65500, 65500);
+        assert_eq!(thumbs::jpeg_size(&bomb), Some((65500, 65500)), "{what}");
+        for refused in [
+            thumbs::make(&bomb, &[32, 64]).map(|_| ()),
+            thumbs::shape(&bomb).map(|_| ()),
+        ] {
+            let why = refused.expect_err(what).0;
+            assert!(
+                why.contains("65500x65500 pixels") && why.contains("decompression bomb"),
+                "{what}: {why}"
+            );
+        }
+    }
+    // At the limit, a photo's size is fine; one pixel more is not.
+    let side = 13_377; // 13,377 x 13,378 = 178,957,506 > MAX_PIXELS > 13,377 x 13,377
+    assert!(u64::from(side) * u64::from(side) <= thumbs::MAX_PIXELS);
+    assert!(thumbs::check_pixels(side, side).is_ok());
+    assert!(thumbs::check_pixels(side, side + 1).is_err());
 }

@@ -2,7 +2,7 @@
 //! corrupt images skipped, errors retried and accounted for, the pipeline's shutdown, and the
 //! download cap as the server saw it. Nothing here times anything.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -10,8 +10,11 @@ use std::sync::atomic::Ordering;
 use common::Server;
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 use indicatif::ProgressBar;
-use thumbnail_maker::batch::{ATTEMPTS, Batch, Outcome, Report};
-use thumbnail_maker::{async_tokio, pipeline, rayon_pool, sequential, threads, verify};
+use thumbnail_maker::lessons::batch::Batch;
+use thumbnail_maker::lessons::outcome::{Outcome, Report};
+use thumbnail_maker::lessons::retry::ATTEMPTS;
+use thumbnail_maker::lessons::{async_tokio, pipeline, rayon_pool, sequential, threads};
+use thumbnail_maker::tour::verify;
 
 const VARIANTS: [&str; 5] = ["sequential", "threads", "pipeline", "rayon", "async"];
 const WIDTHS: [u32; 3] = [32, 64, 200];
@@ -19,7 +22,7 @@ const WIDTHS: [u32; 3] = [32, 64, 200];
 struct Setup {
     server: Server,
     batch: Arc<Batch>,
-    sizes: HashMap<String, thumbnail_maker::thumbs::Shape>,
+    sizes: verify::Survey,
 }
 
 /// A server with small photos, `n` images, the sizes surveyed before any fault is switched on.
@@ -99,7 +102,7 @@ fn every_variant_uploads_every_thumbnail_with_the_right_size() {
             unreachable!()
         };
         let thumb = server.upload("0_64.jpg").unwrap();
-        assert_eq!(thumbnail_maker::thumbs::jpeg_size(&thumb), Some((64, 48)));
+        assert_eq!(thumbnail_codec::thumbs::jpeg_size(&thumb), Some((64, 48)));
     }
 }
 

@@ -25,6 +25,11 @@
 //!    than a thumbnail is kept at its own size, because `thumbnail` would enlarge it;
 //! 5. `image`'s JPEG encoder at quality 85, from RGB or greyscale (it takes no alpha).
 //!
+//! Before any of it, the size the header claims is checked against [`MAX_PIXELS`], Pillow's own
+//! refusal of a decompression bomb, and the decoders are told how much they may allocate: a
+//! file of a few hundred bytes can claim 65,500 x 65,500 pixels, and an allocation that fails
+//! aborts the process, which no `catch_unwind` stops.
+//!
 //! [`make`] is the whole per-image cost (`cargo bench -p thumbnail-maker` measures it).
 
 use std::fmt;
@@ -32,11 +37,23 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::metadata::Orientation;
-use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+use image::{
+    DynamicImage, GrayImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage,
+};
 use jpeg_decoder::{Decoder, PixelFormat};
 
 /// JPEG quality of the thumbnails.
 pub const QUALITY: u8 = 85;
+
+/// The most pixels a photo may have: twice Pillow's `Image.MAX_IMAGE_PIXELS` (89,478,485, a
+/// quarter GiB of RGB pixels), where Pillow stops warning and raises `DecompressionBombError`.
+pub const MAX_PIXELS: u64 = 2 * 89_478_485;
+
+/// The longest side `image` may decode: JPEG's own ceiling (its header holds 16-bit sizes).
+const MAX_SIDE: u32 = u16::MAX as u32;
+
+/// The most bytes a decoder may allocate for the pixels: an RGBA photo of [`MAX_PIXELS`].
+const MAX_DECODED_BYTES: u64 = 4 * MAX_PIXELS;
 
 /// One thumbnail, encoded.
 #[derive(Clone, PartialEq, Eq)]
@@ -78,6 +95,38 @@ impl std::error::Error for BadImage {}
 
 fn bad(e: impl fmt::Display) -> BadImage {
     BadImage(format!("corrupt, truncated or unsupported: {e}"))
+}
+
+/// [`bad`], but a refusal by `image`'s [`Limits`] says so.
+fn bad_image(e: ImageError) -> BadImage {
+    match e {
+        ImageError::Limits(limit) => BadImage(format!("too large to decode: {limit}")),
+        e => bad(e),
+    }
+}
+
+/// Refuses a photo whose header claims more than [`MAX_PIXELS`], before anything is decoded.
+pub fn check_pixels(width: u32, height: u32) -> Result<(), BadImage> {
+    if u64::from(width) * u64::from(height) <= MAX_PIXELS {
+        return Ok(());
+    }
+    Err(BadImage(format!(
+        "{width}x{height} pixels, over the {MAX_PIXELS} a photo may have (twice Pillow's \
+         MAX_IMAGE_PIXELS): refused undecoded, as a decompression bomb"
+    )))
+}
+
+/// A reader that guesses the format from the bytes, under this crate's [`Limits`].
+fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, BadImage> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(bad)?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits);
+    Ok(reader)
 }
 
 /// The size of the thumbnail of an upright `width` x `height` image for `requested` width:
@@ -131,9 +180,7 @@ pub type Opened = (DynamicImage, (u32, u32));
 /// JPEG by a reduced decode, at least that; the others by a first shrink). Returns the pixels and
 /// the photo's full upright size, from which the thumbnails' sizes are computed.
 pub fn open(bytes: &[u8], largest: u32) -> Result<Opened, BadImage> {
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(bad)?;
+    let reader = reader(bytes)?;
     match reader.format() {
         None => return Err(BadImage("not a JPEG, PNG, WebP, GIF or BMP file".into())),
         Some(ImageFormat::Jpeg) => {
@@ -143,9 +190,15 @@ pub fn open(bytes: &[u8], largest: u32) -> Result<Opened, BadImage> {
         }
         Some(_) => {}
     }
-    let mut decoder = reader.into_decoder().map_err(bad)?;
+    let mut decoder = reader.into_decoder().map_err(bad_image)?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(w, h)?;
+    // `from_decoder` does not check `max_alloc` itself (`ImageReader::decode` does).
+    let mut budget = Limits::default();
+    budget.max_alloc = Some(MAX_DECODED_BYTES);
+    budget.reserve(decoder.total_bytes()).map_err(bad_image)?;
     let orientation = decoder.orientation().map_err(bad)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(bad)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(bad_image)?;
     // No reduced decode here: one `thumbnail_exact` down to the size a draft decode would give
     // stands in for it, so each width is made from a small image, as for a JPEG. It runs before
     // the turn upright, on fewer pixels, so sideways photos swap the axes.
@@ -171,6 +224,8 @@ fn open_jpeg_reduced(bytes: &[u8], largest: u32) -> Result<Option<Opened>, BadIm
     let mut decoder = Decoder::new(bytes);
     decoder.read_info().map_err(bad)?;
     let info = decoder.info().ok_or_else(|| bad("no JPEG header"))?;
+    check_pixels(u32::from(info.width), u32::from(info.height))?;
+    decoder.set_max_decoding_buffer_size(usize::try_from(MAX_DECODED_BYTES).unwrap_or(usize::MAX));
     if !matches!(info.pixel_format, PixelFormat::RGB24 | PixelFormat::L8) {
         return Ok(None);
     }
@@ -246,29 +301,36 @@ pub struct Shape {
     pub alpha: bool,
 }
 
-/// Reads a photo's [`Shape`] from its header; `None` when it is not one this crate decodes.
-pub fn shape(bytes: &[u8]) -> Option<Shape> {
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?;
-    let format = match reader.format()? {
-        ImageFormat::Jpeg => "JPEG",
-        ImageFormat::Png => "PNG",
-        ImageFormat::WebP => "WebP",
-        ImageFormat::Gif => "GIF",
-        ImageFormat::Bmp => "BMP",
-        _ => return None,
+/// Reads a photo's [`Shape`] from its header, or says why it is not one this crate decodes
+/// (not an enabled format, a broken header, or over [`MAX_PIXELS`]).
+pub fn shape(bytes: &[u8]) -> Result<Shape, BadImage> {
+    let unreadable = || BadImage("not a JPEG, PNG, WebP, GIF or BMP image we can read".into());
+    let reader = reader(bytes).map_err(|_| unreadable())?;
+    let format = match reader.format() {
+        Some(ImageFormat::Jpeg) => "JPEG",
+        Some(ImageFormat::Png) => "PNG",
+        Some(ImageFormat::WebP) => "WebP",
+        Some(ImageFormat::Gif) => "GIF",
+        Some(ImageFormat::Bmp) => "BMP",
+        _ => return Err(unreadable()),
     };
-    let mut decoder = reader.into_decoder().ok()?;
-    let orientation = decoder.orientation().ok()?.to_exif();
+    let mut decoder = match reader.into_decoder() {
+        Ok(decoder) => decoder,
+        Err(ImageError::Limits(limit)) => {
+            return Err(BadImage(format!("too large to decode: {limit}")));
+        }
+        Err(_) => return Err(unreadable()),
+    };
     let (w, h) = decoder.dimensions();
+    check_pixels(w, h)?;
+    let orientation = decoder.orientation().map_err(|_| unreadable())?.to_exif();
     let (width, height) = if orientation >= 5 { (h, w) } else { (w, h) };
     let mut jpeg = Decoder::new(bytes);
     let progressive = format == "JPEG"
         && jpeg.read_info().is_ok()
         && jpeg.info().map(|i| i.coding_process)
             == Some(jpeg_decoder::CodingProcess::DctProgressive);
-    Some(Shape {
+    Ok(Shape {
         format,
         width,
         height,
@@ -277,4 +339,37 @@ pub fn shape(bytes: &[u8]) -> Option<Shape> {
         grey: !decoder.color_type().has_color(),
         alpha: decoder.color_type().has_alpha() && format != "GIF",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A valid 16 x 16 JPEG whose frame header then claims 65500 x 65500 pixels.
+    fn bomb() -> Vec<u8> {
+        let mut jpeg = encode(&DynamicImage::ImageRgb8(RgbImage::new(16, 16))).unwrap();
+        let mut at = 2; // after FF D8, marker by marker to the frame header
+        while jpeg[at + 1] != 0xc0 {
+            at += 2 + usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        }
+        // FF C0, length (2 bytes), precision (1), height (2), width (2)
+        jpeg[at + 5..at + 9].copy_from_slice(&[0xff, 0xdc, 0xff, 0xdc]); // 65500 each
+        jpeg
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_from_its_header_with_a_clear_error() {
+        let bomb = bomb();
+        assert!(bomb.len() < 1_000, "{} bytes", bomb.len());
+        assert_eq!(jpeg_size(&bomb), Some((65500, 65500)));
+        // The refusal is the header check's, not a decoder's error: nothing was decoded.
+        let expected = format!(
+            "65500x65500 pixels, over the {MAX_PIXELS} a photo may have (twice Pillow's \
+             MAX_IMAGE_PIXELS): refused undecoded, as a decompression bomb"
+        );
+        assert_eq!(make(&bomb, &[32, 64, 200]), Err(BadImage(expected.clone())));
+        assert_eq!(open(&bomb, 200).err(), Some(BadImage(expected.clone())));
+        assert_eq!(shape(&bomb), Err(BadImage(expected)));
+        assert_eq!(MAX_PIXELS, 178_956_970);
+    }
 }

@@ -11,3 +11,20 @@ pub fn exif_with_orientation(orientation: u8) -> Vec<u8> {
     exif.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
     exif
 }
+
+/// `jpeg` with the size in its frame header (SOF0, or SOF2 when progressive) made to claim
+/// `width` x `height`: a few hundred bytes that claim gigapixels, a decompression bomb.
+pub fn claiming_size(mut jpeg: Vec<u8>, width: u16, height: u16) -> Vec<u8> {
+    let mut at = 2; // after the start of image, FF D8
+    loop {
+        assert_eq!(jpeg[at], 0xff, "a marker at {at}");
+        let length = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        if matches!(jpeg[at + 1], 0xc0 | 0xc2) {
+            // FF Cn, length (2 bytes), precision (1), height (2), width (2)
+            jpeg[at + 5..at + 7].copy_from_slice(&height.to_be_bytes());
+            jpeg[at + 7..at + 9].copy_from_slice(&width.to_be_bytes());
+            return jpeg;
+        }
+        at += 2 + length;
+    }
+}

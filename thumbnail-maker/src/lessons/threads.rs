@@ -3,66 +3,29 @@
 //! Python: `sem = threading.Semaphore(4)`, and in each download thread `with sem: download(url)`;
 //! then resize the images one by one, then upload.
 //!
-//! Rust: the standard library has no semaphore, but a counter under a `Mutex` plus a `Condvar`
-//! to wait on is one (below, a dozen lines). The permit is a guard: dropping it, even on an
-//! early return, gives the slot back, so a failed download can never leak a permit. Scoped
+//! Rust: the standard library has no semaphore, but a `Mutex` and a `Condvar` make one
+//! (`semaphore.rs`); its permit is a guard that gives the slot back when dropped. Scoped
 //! threads borrow the batch, so nothing needs an `Arc`. Uploads go through the same cap. The
 //! threads are started with `thread::Builder::spawn_scoped`, which returns an error when the
 //! system refuses another thread (`Scope::spawn` would panic): that image fails with the
 //! reason, and the others go on.
 //!
-//! Run: `cargo run -p thumbnail-maker -- --variant threads`
+//! Run: `cargo run -p thumbnail-maker -- threads`
 //!
-//! Look for: a server peak in flight of exactly 4, however many threads exist, and a cpu use of
-//! at most one core's share: the resizing runs on this thread alone while the server idles.
+//! Look for: a server peak in flight of exactly 4, however many threads exist, and a `resize
+//! busy` of at most one core's share: the resizing runs on this thread alone while the server
+//! idles.
 
-use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread;
 
 use indicatif::ProgressBar;
 
-use crate::batch::{Batch, Failed, Outcome, Report};
+use crate::lessons::batch::Batch;
+use crate::lessons::outcome::{Failed, Outcome, Report};
+use crate::lessons::semaphore::Semaphore;
 
 /// The course's cap on simultaneous downloads.
 pub const CAP: usize = 4;
-
-/// A counting semaphore: at most `permits` holders of a [`Permit`] at once.
-#[derive(Debug)]
-pub struct Semaphore {
-    free: Mutex<usize>,
-    released: Condvar,
-}
-
-/// A held slot of a [`Semaphore`], given back when dropped.
-#[derive(Debug)]
-pub struct Permit<'a>(&'a Semaphore);
-
-impl Semaphore {
-    pub fn new(permits: usize) -> Self {
-        Self {
-            free: Mutex::new(permits),
-            released: Condvar::new(),
-        }
-    }
-
-    /// Waits for a free slot and takes it.
-    pub fn acquire(&self) -> Permit<'_> {
-        let free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut free = self
-            .released
-            .wait_while(free, |free| *free == 0)
-            .unwrap_or_else(PoisonError::into_inner);
-        *free -= 1;
-        Permit(self)
-    }
-}
-
-impl Drop for Permit<'_> {
-    fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
-        self.0.released.notify_one();
-    }
-}
 
 pub fn run(batch: &Batch, progress: &ProgressBar) -> anyhow::Result<Report> {
     let cap = Semaphore::new(CAP);
@@ -96,7 +59,7 @@ pub fn run(batch: &Batch, progress: &ProgressBar) -> anyhow::Result<Report> {
     let mut report = Report::default();
     let mut resized = Vec::new();
     for (name, download) in batch.names.iter().zip(downloads) {
-        match download.map(|jpeg| batch.resize(&jpeg)) {
+        match download.map(|jpeg| report.resized(name, batch.resize(&jpeg))) {
             Err(failed) => report.record(name, Outcome::Failed(failed.0)),
             Ok(Err(bad)) => report.record(name, Outcome::Skipped(bad.0)),
             Ok(Ok(thumbs)) => {

@@ -4,35 +4,33 @@
 //! `await loop.run_in_executor(pool, resize, data)`, then `await asyncio.gather(*uploads)`.
 //!
 //! Rust: one task per image on a tokio runtime, a `tokio::sync::Semaphore` capping the requests
-//! in flight, reqwest as the async client. Resizing is CPU work: run on the runtime's threads it
-//! would stall every download and upload sharing them, so it goes to rayon's pool and the task
-//! awaits a oneshot channel meanwhile (`spawn_blocking` would do too; it is used for the file
-//! writes under `--out`). A panic inside a job given to `rayon::spawn` would abort the whole
-//! process (rayon's default for a pool without a panic handler), so the job catches it and
-//! sends it back as an error. One image's uploads run concurrently, and each request retries
-//! with an async sleep, so a retry never holds a thread.
+//! in flight, reqwest as the async client. Resizing is CPU work, so it goes to rayon's pool
+//! (`on_rayon.rs`); the file writes under `--out` go to `spawn_blocking`. One image's uploads
+//! run concurrently, and each request retries with an async sleep (`retry.rs`).
 //!
 //! Spawning a task per image is cheap, but what the tasks hold is not: if downloads outrun the
-//! resizing, downloaded photos pile up in memory waiting for a rayon thread. A second
-//! semaphore bounds the photos held at once, from the start of a download to the end of its
-//! resize (the pipeline's bounded channels do the same for threads), sized to keep every
-//! request slot and every rayon thread busy. The thumbnails that go on to the uploads are a few
-//! KiB each; holding the permit through the uploads too would make the last photos start late.
+//! resizing, photos pile up in memory waiting for a rayon thread. A second semaphore bounds the
+//! photos held at once, from the start of a download to the end of its resize (the pipeline's
+//! bounded channels do the same for threads); the thumbnails going on to the uploads are a few
+//! KiB each, and holding the permit through the uploads would make the last photos start late.
 //!
-//! Run: `cargo run -p thumbnail-maker -- --variant async`
+//! Run: `cargo run -p thumbnail-maker -- async`
 //!
 //! Look for: a peak in flight equal to the cap (or the requests there are, if fewer), and one of
 //! the two shortest wall times with the pipeline: downloads, resizing and uploads all overlap.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Instant;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use indicatif::ProgressBar;
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::batch::{Batch, Failed, Outcome, Report, TIMEOUT, backoff};
+use crate::lessons::batch::Batch;
+use crate::lessons::on_rayon::on_rayon;
+use crate::lessons::outcome::{Failed, Outcome, Report};
+use crate::lessons::retry::{TIMEOUT, call};
 
 /// Runs the batch, holding at most [`images_held`] photos in memory at once.
 pub fn run(batch: Arc<Batch>, progress: &ProgressBar) -> anyhow::Result<Report> {
@@ -42,8 +40,8 @@ pub fn run(batch: Arc<Batch>, progress: &ProgressBar) -> anyhow::Result<Report> 
 
 /// Photos in memory at once by default (downloading, waiting for a rayon thread, or being
 /// resized): a wave of downloads in flight, the wave before it waiting for rayon, and one photo
-/// per rayon thread. With only one wave's worth, the photos queued for rayon would hold up the
-/// next downloads (24 photos at 16 in flight: 0.68 s instead of 0.65 s).
+/// per rayon thread. With only one wave's worth, the photos queued for rayon hold up the next
+/// downloads.
 pub fn images_held(batch: &Batch) -> usize {
     2 * batch.io + rayon::current_num_threads()
 }
@@ -62,6 +60,7 @@ pub fn run_holding(
         .context("cannot start the tokio runtime")?;
     runtime.block_on(async {
         let client = reqwest::Client::builder()
+            .no_proxy() // the server is on 127.0.0.1: never through $HTTP_PROXY or $ALL_PROXY
             .timeout(TIMEOUT)
             .pool_max_idle_per_host(batch.io)
             .build()
@@ -73,63 +72,51 @@ pub fn run_holding(
             let (client, batch, cap) = (client.clone(), Arc::clone(&batch), Arc::clone(&cap));
             let in_memory = Arc::clone(&in_memory);
             tasks.spawn(async move {
-                let outcome = process(&client, batch, cap, in_memory, &name).await;
-                (name, outcome)
+                let processed = process(&client, batch, cap, in_memory, &name).await;
+                (name, processed)
             });
         }
         let mut report = Report::default();
         while let Some(joined) = tasks.join_next().await {
-            let (name, outcome) = joined.context("an image task panicked")?;
+            let (name, processed) = joined.context("an image task panicked")?;
             // A fatal error returns at once; dropping `tasks` aborts every task still running.
-            report.record(&name, outcome?);
+            let (outcome, resized) = processed?;
+            if let Some((started, ended)) = resized {
+                report.resizes.push((name.clone(), started, ended));
+            }
+            report.record(&name, outcome);
             progress.inc(1);
         }
         Ok(report)
     })
 }
 
-/// Download, resize, upload one image.
+/// Download, resize, upload one image; also when its resize started and ended, if it got there.
 async fn process(
     client: &reqwest::Client,
     batch: Arc<Batch>,
     cap: Arc<Semaphore>,
     in_memory: Arc<Semaphore>,
     name: &str,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<(Outcome, Option<(Instant, Instant)>)> {
     // A place for one photo, held until it is resized; the semaphore is never closed.
     let held = in_memory.acquire_owned().await?;
     let url = batch.image_url(name);
-    let jpeg = match call(&batch, &cap, &format!("download {name}"), || {
-        client.get(&url)
-    })
-    .await
-    {
+    let what = format!("download {name}");
+    let jpeg = match call(&batch, &cap, &what, || client.get(&url)).await {
         Ok(jpeg) => jpeg,
-        Err(failed) => return Ok(Outcome::Failed(failed.0)),
+        Err(failed) => return Ok((Outcome::Failed(failed.0), None)),
     };
 
-    // The CPU work goes to rayon; this task waits without holding a runtime thread. A panic
-    // escaping a `rayon::spawn` job aborts the process, so it is caught and sent back instead.
-    let (done, resized) = oneshot::channel();
+    // The CPU work goes to rayon; this task waits without holding a runtime thread.
     let worker = Arc::clone(&batch);
-    rayon::spawn(move || {
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| worker.resize(&jpeg)));
-        let _ = done.send(result);
-    });
-    let thumbs = match resized
+    let resized = on_rayon(move || worker.resize(&jpeg))
         .await
-        .context("the resize job ended without an answer")?
-    {
-        Ok(Ok(thumbs)) => thumbs,
-        Ok(Err(bad)) => return Ok(Outcome::Skipped(bad.0)),
-        Err(panic) => {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            return Err(anyhow!("resizing {name} panicked: {why}"));
-        }
+        .with_context(|| format!("resizing {name}"))?;
+    let times = Some((resized.started, resized.ended));
+    let thumbs = match resized.thumbs {
+        Ok(thumbs) => thumbs,
+        Err(bad) => return Ok((Outcome::Skipped(bad.0), times)),
     };
 
     drop(held); // the photo is gone (resized and dropped by the rayon job): the next may come
@@ -158,38 +145,5 @@ async fn process(
             outcome = Outcome::Failed(why);
         }
     }
-    Ok(outcome)
-}
-
-/// One request, holding a permit of `cap` while it is in flight, retried like the blocking
-/// variants do ([`Batch::note_failure`]); returns the body.
-async fn call(
-    batch: &Batch,
-    cap: &Semaphore,
-    what: &str,
-    request: impl Fn() -> reqwest::RequestBuilder,
-) -> Result<Vec<u8>, Failed> {
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        let answer = {
-            let _permit = cap.acquire().await.map_err(|e| Failed(e.to_string()))?;
-            match request().send().await {
-                Ok(answer) if answer.status().is_success() => answer
-                    .bytes()
-                    .await
-                    .map(|body| body.to_vec())
-                    .map_err(|e| (None, e.to_string())),
-                Ok(answer) => Err((Some(answer.status().as_u16()), answer.status().to_string())),
-                Err(e) => Err((None, e.to_string())),
-            }
-        };
-        match answer {
-            Ok(body) => return Ok(body),
-            Err((status, message)) if !batch.note_failure(status, tries) => {
-                return Err(Failed(format!("{what}: {message} after {tries} tries")));
-            }
-            Err(_) => tokio::time::sleep(backoff(tries)).await,
-        }
-    }
+    Ok((outcome, times))
 }

@@ -5,30 +5,31 @@
 //! says "no more".
 //!
 //! Rust: crossbeam's `bounded` channels. Closing needs no sentinel: a channel closes when its
-//! last sender is dropped, so when every downloader has returned, the resizers' `for` loops end,
-//! then the uploaders'. The bound is back-pressure: fast downloaders block on a full channel
-//! instead of piling downloaded images in memory. Each stage has its own worker count (I/O
-//! stages many, the CPU stage one per core) and measures the time its workers spend working,
-//! not waiting. Thumbnails travel to the uploaders one by one, so an image's uploads run in
-//! parallel; the main thread counts them in to know when an image is done. When a worker fails for good (it cannot write under `--out`), it raises a stop flag:
-//! every stage checks it, returns, drops its channel ends, and the whole pipeline unwinds
-//! without a hang.
+//! last sender is dropped, so when every downloader has returned, the resizers' loops end, then
+//! the uploaders' (the workers are in `stages.rs`). The bound is back-pressure: fast
+//! downloaders block on a full channel instead of piling photos in memory. Each stage has its
+//! own worker count, I/O stages many, the CPU stage one per core. Thumbnails travel to the
+//! uploaders one by one; the main thread counts them in to know when an image is done. A
+//! worker that fails for good (it cannot write under `--out`) raises a stop flag: every stage
+//! returns, and the whole pipeline unwinds without a hang.
 //!
-//! Run: `cargo run -p thumbnail-maker -- --variant pipeline`
+//! Run: `cargo run -p thumbnail-maker -- pipeline`
 //!
 //! Look for: downloads, resizing and uploads overlapping (the sum of the stages' busy times far
 //! above the wall time), and the resize stage busy only a fraction of the time; the timeline
 //! under the table shows the three kinds of work running at once, each on its own lanes.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam_channel::bounded;
 use indicatif::ProgressBar;
 
-use crate::batch::{Batch, Outcome, Report};
+use crate::lessons::batch::Batch;
+use crate::lessons::outcome::{Outcome, Report};
+use crate::lessons::stages::{self, Event};
 
 /// Workers per stage.
 #[derive(Debug, Clone, Copy)]
@@ -52,14 +53,6 @@ impl Workers {
     }
 }
 
-/// What the stages tell the main thread about an image.
-enum Event {
-    /// A stage gave up on the image (download failed, or not a usable photo).
-    Ended(Outcome),
-    /// One of its thumbnails was uploaded (or failed to be).
-    Uploaded(Result<(), String>),
-}
-
 pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::Result<Report> {
     anyhow::ensure!(
         workers.download > 0 && workers.resize > 0 && workers.upload > 0,
@@ -76,77 +69,29 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
     let (thumbs_tx, thumbs) = bounded(workers.upload * 2);
     let (done_tx, done) = crossbeam_channel::unbounded();
     let stop = AtomicBool::new(false);
-    let stopped = || stop.load(Ordering::Relaxed);
 
     let mut report = Report::default();
     let busy = thread::scope(|s| -> anyhow::Result<[Duration; 3]> {
-        let mut stages: [Vec<thread::ScopedJoinHandle<'_, anyhow::Result<Duration>>>; 3] =
+        let mut running: [Vec<thread::ScopedJoinHandle<'_, anyhow::Result<Duration>>>; 3] =
             Default::default();
-        // 1. Downloaders: a name in, the image's bytes out (or its outcome, if it failed).
+        // 1. Downloaders: a name in, the photo's bytes out.
         for _ in 0..workers.download {
             let (names, images_tx, done_tx) = (names.clone(), images_tx.clone(), done_tx.clone());
-            stages[0].push(s.spawn(move || {
-                let mut busy = Duration::ZERO;
-                for name in names.iter().take_while(|_| !stopped()) {
-                    let started = Instant::now();
-                    let downloaded = batch.download(name);
-                    busy += started.elapsed();
-                    let sent = match downloaded {
-                        Ok(jpeg) => images_tx.send((name, jpeg)).is_ok(),
-                        Err(failed) => {
-                            let failed = Event::Ended(Outcome::Failed(failed.0));
-                            done_tx.send((name, failed)).is_ok()
-                        }
-                    };
-                    if !sent {
-                        break; // the next stage has stopped, and says why itself
-                    }
-                }
-                Ok(busy)
-            }));
+            let stop = &stop;
+            running[0]
+                .push(s.spawn(move || stages::download(batch, names, images_tx, done_tx, stop)));
         }
         // 2. Resizers: the CPU stage, one worker per core.
         for _ in 0..workers.resize {
             let (images, thumbs_tx, done_tx) = (images.clone(), thumbs_tx.clone(), done_tx.clone());
-            stages[1].push(s.spawn(move || {
-                let mut busy = Duration::ZERO;
-                for (name, jpeg) in images.iter().take_while(|_| !stopped()) {
-                    let started = Instant::now();
-                    let resized = batch.resize(&jpeg);
-                    busy += started.elapsed();
-                    // Each thumbnail travels on its own, so one image's uploads run in parallel.
-                    let sent = match resized {
-                        Ok(list) => list.into_iter().all(|t| thumbs_tx.send((name, t)).is_ok()),
-                        Err(bad) => done_tx
-                            .send((name, Event::Ended(Outcome::Skipped(bad.0))))
-                            .is_ok(),
-                    };
-                    if !sent {
-                        break;
-                    }
-                }
-                Ok(busy)
-            }));
+            let stop = &stop;
+            running[1]
+                .push(s.spawn(move || stages::resize(batch, images, thumbs_tx, done_tx, stop)));
         }
-        // 3. Uploaders, one thumbnail at a time: a failed upload fails its image; a failed
-        //    save stops everything.
+        // 3. Uploaders, one thumbnail at a time.
         for _ in 0..workers.upload {
             let (thumbs, done_tx, stop) = (thumbs.clone(), done_tx.clone(), &stop);
-            stages[2].push(s.spawn(move || {
-                let mut busy = Duration::ZERO;
-                for (name, thumb) in thumbs.iter().take_while(|_| !stopped()) {
-                    let started = Instant::now();
-                    let uploaded = batch.upload(name, &thumb).map_err(|failed| failed.0);
-                    let saved = uploaded.is_ok().then(|| batch.save(name, &thumb));
-                    busy += started.elapsed();
-                    if let Some(Err(fatal)) = saved {
-                        stop.store(true, Ordering::Relaxed);
-                        return Err(fatal);
-                    }
-                    let _ = done_tx.send((name, Event::Uploaded(uploaded))); // main outlives us
-                }
-                Ok(busy)
-            }));
+            running[2].push(s.spawn(move || stages::upload(batch, thumbs, done_tx, stop)));
         }
         // Only the workers hold channel ends now, so each channel closes when its stage ends.
         drop((names, images_tx, images, thumbs_tx, thumbs, done_tx));
@@ -156,6 +101,10 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
         for (name, event) in done.iter() {
             let outcome = match event {
                 Event::Ended(outcome) => outcome,
+                Event::Resized(started, ended) => {
+                    report.resizes.push((name.to_string(), started, ended));
+                    continue;
+                }
                 Event::Uploaded(result) => {
                     let (count, failure) = uploads.entry(name).or_default();
                     *count += 1;
@@ -173,7 +122,7 @@ pub fn run(batch: &Batch, progress: &ProgressBar, workers: Workers) -> anyhow::R
         }
         // Every worker has ended; the first failure, if any, is the run's.
         let mut busy = [Duration::ZERO; 3];
-        for (stage, handles) in stages.into_iter().enumerate() {
+        for (stage, handles) in running.into_iter().enumerate() {
             for handle in handles {
                 busy[stage] += handle.join().expect("a pipeline worker panicked")?;
             }

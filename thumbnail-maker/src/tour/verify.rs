@@ -8,12 +8,16 @@ use std::thread;
 
 use anyhow::{Context, ensure};
 use common::Server;
+use thumbnail_codec::thumbs::{self, BadImage, Shape, target_size};
 
-use crate::batch::{Batch, Outcome, Report};
-use crate::thumbs::{self, Shape, target_size};
+use crate::lessons::batch::Batch;
+use crate::lessons::outcome::{Outcome, Report};
 
-/// The [`Shape`] of every readable image, read once from the server before the variants run.
-pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, Shape>> {
+/// What the survey read of each image: its [`Shape`], or why it will be skipped.
+pub type Survey = HashMap<String, Result<Shape, BadImage>>;
+
+/// The [`Shape`] of every image, read from its header once before the variants run.
+pub fn survey(batch: &Batch) -> anyhow::Result<Survey> {
     let sizes = fetch_all(batch, &batch.names, |name| {
         batch.download(name).map_err(|e| e.0)
     })?;
@@ -21,7 +25,7 @@ pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, Shape>> {
         .names
         .iter()
         .zip(sizes)
-        .filter_map(|(name, photo)| Some((name.clone(), thumbs::shape(&photo)?)))
+        .map(|(name, photo)| (name.clone(), thumbs::shape(&photo)))
         .collect())
 }
 
@@ -29,7 +33,7 @@ pub fn survey(batch: &Batch) -> anyhow::Result<HashMap<String, Shape>> {
 pub fn uploads(
     server: &Server,
     batch: &Batch,
-    shapes: &HashMap<String, Shape>,
+    shapes: &Survey,
     report: &Report,
 ) -> anyhow::Result<usize> {
     let listed: BTreeSet<String> = server.uploads()?.into_iter().map(|u| u.name).collect();
@@ -40,6 +44,7 @@ pub fn uploads(
         }
         let shape = shapes
             .get(image)
+            .and_then(|shape| shape.as_ref().ok())
             .with_context(|| format!("{image} was done but unreadable before"))?;
         for &width in &batch.widths {
             let name = Batch::thumb_name(image, width);

@@ -8,10 +8,10 @@
 //! `par_iter` is the process pool's `map` without pickling, and keeps the order. The I/O phases
 //! use plain scoped threads sharing one channel of work, `io` requests in flight.
 //!
-//! Run: `cargo run -p thumbnail-maker -- --variant rayon`
+//! Run: `cargo run -p thumbnail-maker -- rayon`
 //!
 //! Look for: a peak in flight equal to the I/O concurrency (or the number of images, if fewer),
-//! and a higher cpu use than the threads row: rayon keeps every core resizing during its phase.
+//! and a higher `resize busy` than the threads row: rayon keeps every core resizing in its phase.
 //! Its phases do not overlap: the pipeline and async rows show what overlapping them gains.
 
 use std::thread;
@@ -20,8 +20,10 @@ use crossbeam_channel::unbounded;
 use indicatif::ProgressBar;
 use rayon::prelude::{IntoParallelIterator, ParallelIterator};
 
-use crate::batch::{Batch, Outcome, Report};
-use crate::thumbs::Thumb;
+use thumbnail_codec::thumbs::Thumb;
+
+use crate::lessons::batch::Batch;
+use crate::lessons::outcome::{Outcome, Report};
 
 /// Runs `work` on every item with `threads` scoped threads taking items from a shared channel;
 /// the results come back in the order of `items`.
@@ -67,7 +69,7 @@ pub fn run(batch: &Batch, progress: &ProgressBar) -> anyhow::Result<Report> {
     let mut report = Report::default();
     let mut to_upload: Vec<(&String, Vec<Thumb>)> = Vec::new();
     for (name, result) in batch.names.iter().zip(resized) {
-        match result {
+        match result.map(|resized| report.resized(name, resized)) {
             Err(failed) => report.record(name, Outcome::Failed(failed.0)),
             Ok(Err(bad)) => report.record(name, Outcome::Skipped(bad.0)),
             Ok(Ok(thumbs)) => {

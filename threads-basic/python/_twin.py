@@ -132,7 +132,9 @@ class Table:
 
     def add(self, variant, items, wall_s, *, ok=None, workers=None, max_in_flight=None,
             not_found=None, errors=None, skipped=None, timed_out=None, cancelled=None,
-            other_work=False, **extra):
+            other_work=False, extra=None, **more):
+        """One row; `more` are extra columns (`cores_used=` shows as "cores used"), `extra` a
+        dict of columns whose names are not identifiers."""
         ok = items if ok is None else ok
         outcomes = dict(not_found=not_found, errors=errors, skipped=skipped,
                         timed_out=timed_out, cancelled=cancelled)
@@ -145,7 +147,7 @@ class Table:
             "speedup": first / max(wall_s, 1e-9) if self.same_work and not other_work else None,
             "items_per_s": items / max(wall_s, 1e-9), "max_in_flight": max_in_flight, "ok": ok,
             **outcomes, "python": sys.version.split()[0], "cores": os.cpu_count(),
-            "quick": self.args.quick, "extra": {k.replace("_", " "): v for k, v in extra.items()},
+            "quick": self.args.quick, "extra": {**{k.replace("_", " "): v for k, v in more.items()}, **(extra or {})},
         }
         self.rows.append(row)
         return row

@@ -406,6 +406,25 @@ mod tests {
         assert!(knobs(&CommonArgs::default()).is_empty());
     }
 
+    /// A real twin through the real parser, when this machine has a usable Python (skipped,
+    /// with a note, when it has none: `cargo test` needs no Python).
+    #[test]
+    fn a_twin_runs_and_its_rows_come_back_labelled() {
+        let crate_dir = workspace_root().join("futures-basic");
+        match run_twin(&crate_dir, "countdown.py", &["--quick".into()]) {
+            Ok(rows) => {
+                let labels: Vec<&str> = rows.iter().map(|r| r.variant.as_str()).collect();
+                assert_eq!(labels[0], "Python: one after another", "{labels:?}");
+                assert_eq!(rows.len(), 4);
+                assert_eq!(rows[3].outcomes.cancelled, Some(3));
+                assert!(!rows[3].same_work && rows[1].same_work);
+                assert!(rows.iter().all(|r| r.outcomes.total() == r.items));
+            }
+            Err(Unavailable::NoInterpreter { .. }) => eprintln!("no Python 3.11+ here: skipped"),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
     #[test]
     fn no_twin_and_no_interpreter_are_unavailable_with_a_setup_line() {
         let dir = std::env::temp_dir().join(format!("twin-test-{}", std::process::id()));

@@ -82,7 +82,9 @@ def main():
                 # chunksize (ProcessPoolExecutor only) batches jobs and pays the pipes once a batch.
                 got, wall = timed(lambda: list(executor.map(fn, jobs)))
                 assert got == expected, f"the {name} got {label} jobs wrong"
-                table.add(f"{label}: {name} ({workers})", len(jobs), wall, workers=workers,
+                under_gil = label == "CPU" and pool_kind is ThreadPoolExecutor
+                size = f"{workers}, the GIL" if under_gil else f"{workers}"
+                table.add(f"{label}: {name} ({size})", len(jobs), wall, workers=workers,
                           extra={"per job": per_job(wall, len(jobs)), "pool start-up": fmt_s(startup)})
 
     abort = Table("executors-abort", args, same_work=False)

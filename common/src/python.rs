@@ -304,10 +304,29 @@ pub fn run_twin_on(
     Ok((rows, stats))
 }
 
-/// What a tour does under `--python`: the twin's rows (and the server's stats after it), or
-/// `None` after the one line on stderr. Without `--python`, `None` and nothing printed.
-#[cfg(feature = "server")]
+/// What a tour does under `--python` for a demo without a server (CPU work, timers, locks):
+/// the twin's rows, or none after the one line on stderr. Without `--python`, none and silent.
+/// `extra_args` are the demo's own knobs (`--threads 5`), after the shared ones ([`knobs`]).
 pub fn twin_rows(
+    args: &CommonArgs,
+    crate_dir: impl AsRef<Path>,
+    script: &str,
+    extra_args: &[String],
+) -> Vec<Row> {
+    if !args.python {
+        return Vec::new();
+    }
+    let mut all = knobs(args);
+    all.extend_from_slice(extra_args);
+    run_twin(crate_dir, script, &all)
+        .inspect_err(Unavailable::warn)
+        .unwrap_or_default()
+}
+
+/// [`twin_rows`] against the demo's fake server ([`run_twin_on`]): the twin's rows and the
+/// server's stats after it, or `None` (without `--python`, or after the one line on stderr).
+#[cfg(feature = "server")]
+pub fn twin_rows_on(
     args: &CommonArgs,
     server: &crate::server::Server,
     crate_dir: impl AsRef<Path>,
@@ -389,6 +408,17 @@ mod tests {
             assert!(default[0].starts_with(workspace_root().join(".venv")));
         }
         assert!(workspace_root().join("common").join("Cargo.toml").exists());
+    }
+
+    #[test]
+    fn without_python_no_twin_runs() {
+        let dir = workspace_root().join("futures-basic");
+        assert!(twin_rows(&CommonArgs::default(), &dir, "countdown.py", &[]).is_empty());
+        let asked = CommonArgs {
+            python: true,
+            ..CommonArgs::default()
+        };
+        assert!(twin_rows(&asked, &dir, "no-such-twin.py", &[]).is_empty());
     }
 
     #[test]

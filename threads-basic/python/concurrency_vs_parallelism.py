@@ -66,10 +66,14 @@ def main():
         f"Python {sys.version.split()[0]}")
     urls = [flag_url(args.server, cc) for cc in country_codes(jobs)]
 
+    def on_threads():
+        with ThreadPoolExecutor(jobs) as pool:
+            return list(pool.map(download, urls))
+
     io = Table("concurrency-vs-parallelism", args)
     for label, workers, run in [
         ("I/O: one after another", None, lambda: [download(u) for u in urls]),
-        (f"I/O: {jobs} threads", jobs, lambda: list(ThreadPoolExecutor(jobs).map(download, urls))),
+        (f"I/O: {jobs} threads", jobs, on_threads),
     ]:
         reset_stats(args.server)
         oks, wall, cores = measure(run)

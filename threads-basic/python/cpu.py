@@ -44,7 +44,7 @@ def on_pool(pool_kind, limit, workers):
 
 def main():
     args = knobs(__doc__.splitlines()[0])
-    limit = (args.count or pick(args, 2_000_000, 200_000)) // 4
+    limit = max((args.count or pick(args, 2_000_000, 200_000)) // 4, 1)
     workers = args.workers or os.cpu_count()
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     say(f"counting primes below {limit}: 1 thread, {workers} threads, {workers} processes "

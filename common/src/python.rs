@@ -410,6 +410,43 @@ mod tests {
         assert!(workspace_root().join("common").join("Cargo.toml").exists());
     }
 
+    /// Run by the test below in a process of its own, with `PYTHON=/nonexistent`.
+    #[test]
+    #[ignore = "run by python_set_to_nothing_means_no_interpreter, with PYTHON set"]
+    fn child_with_python_set_to_nothing() {
+        assert_eq!(std::env::var("PYTHON").as_deref(), Ok("/nonexistent"));
+        assert_eq!(candidates(), [PathBuf::from("/nonexistent")]);
+        let dir = workspace_root().join("futures-basic");
+        let err = run_twin(&dir, "countdown.py", &[]).unwrap_err();
+        assert_eq!(err, Unavailable::NoInterpreter { needs: vec![] });
+        assert!(
+            err.to_string()
+                .starts_with("no Python 3.11+: python3 -m venv .venv")
+        );
+        let asked = CommonArgs {
+            python: true,
+            ..CommonArgs::default()
+        };
+        assert!(twin_rows(&asked, &dir, "countdown.py", &[]).is_empty());
+    }
+
+    #[test]
+    fn python_set_to_nothing_means_no_interpreter() {
+        let test = "python::tests::child_with_python_set_to_nothing";
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args([test, "--exact", "--ignored", "--nocapture"])
+            .env("PYTHON", "/nonexistent")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+        assert!(
+            stderr.contains("python: no Python 3.11+: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt, or set PYTHON; the Rust rows run alone"),
+            "{stderr}"
+        );
+    }
+
     #[test]
     fn without_python_no_twin_runs() {
         let dir = workspace_root().join("futures-basic");

@@ -34,7 +34,7 @@ def count_primes(start, n):
 
 def calibrate(target_s):
     """How many numbers from FIRST one job must test to take about `target_s` seconds."""
-    n = 16
+    n = 256  # a window wide enough to hold primes as often as the jobs will
     while True:
         start = time.perf_counter()
         count_primes(FIRST, n)

@@ -10,7 +10,7 @@ a write, and a thread switched out between the read and the write loses the othe
 What CPython 3.10 and later do: the interpreter hands the GIL over only at calls and backward
 jumps, not in the middle of `balances[a] -= x`, so the classic race seldom shows on a default
 build (the first row usually keeps its total), and asking for a switch every microsecond
-(`sys.setswitchinterval(1e-6)`) does not bring it back (none lost on 3.11.7 here): the hand-over waits
+(`sys.setswitchinterval(1e-6)`) does not bring it back (none lost on 3.11 or 3.13 here): the hand-over waits
 for the next call or backward jump. It shows at once when a switch is forced inside the
 read-modify-write (`time.sleep(0)` between the read and the write; the first transfer of every
 thread waits at a `Barrier` there, so the total breaks on every run), and it shows on a

@@ -56,7 +56,7 @@ pub struct CommonArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,
 
-    /// Also run the demo's Python twin (<crate>/python/) against the same server; its rows join the table as "Python: ..."
+    /// Also run the demo's Python twin (in the crate's python/ folder) against the same server; its rows join the table as "Python: ..."
     #[arg(long, global = true)]
     pub python: bool,
 }

@@ -3,8 +3,10 @@
 GET /api/flags/{cc} -> {"cc": "BR", "country": "Brazil", "bytes": 1234}, from the fake server's
 /flags/{cc}/metadata.json and /flags/{cc}/{cc}.gif, fetched one after the other as a Flask view
 would. Errors as JSON with the same statuses as the Rust servers (400, 404, 405, 502, 504).
-Like a sync WSGI server (gunicorn --threads 8), a pool of --workers threads serves one
-connection each at a time, and every answer closes its connection (HTTP/1.0).
+Like gunicorn's sync workers (`gunicorn --workers 8`, processes that keep no connection
+alive), but on threads: a pool of --workers threads serves one connection each at a time, and
+every answer closes its connection (HTTP/1.0). (`gunicorn --threads 8` is another worker, gthread,
+which does keep connections alive.)
 
     python3 async-io/python/flags_sync.py --port 8081 --server http://127.0.0.1:8000
 """

@@ -55,6 +55,10 @@ pub struct CommonArgs {
     /// Write every row's spans to FILE in Chrome's trace event format (open it at ui.perfetto.dev)
     #[arg(long, global = true, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,
+
+    /// Also run the demo's Python twin (in the crate's python/ folder) against the same server; its rows join the table as "Python: ..."
+    #[arg(long, global = true)]
+    pub python: bool,
 }
 
 impl CommonArgs {

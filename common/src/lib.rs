@@ -4,7 +4,7 @@
 //! `.ci/lessons` checks it), and the workshop's tooling is the `workshop` crate.
 //!
 //! - [`cli`]: the shared command-line knobs (`--quick`, `--json`, `--seed`, `--count`, `--workers`,
-//!   `--server`, `--latency-ms`, `--error-rate`, `--timeline`, `--trace`), narration that moves to
+//!   `--server`, `--latency-ms`, `--error-rate`, `--timeline`, `--trace`, `--python`), narration that moves to
 //!   stderr under `--json`, and the one-line `error: ...` exit.
 //! - [`timing`]: timing a closure, and calibrating a CPU job to a wall time.
 //! - [`report`]: the comparison table every demo ends with (or JSON rows under `--json`).
@@ -14,12 +14,15 @@
 //! - [`server`] (the default feature `server`): the fake HTTP server every network demo talks to,
 //!   embedded or standalone, with [`images`], the photos and flags it encodes.
 //! - [`data`]: sample data (the 194 country codes).
+//! - [`python`]: `--python`, each demo's Python twin run against the same server, its rows in
+//!   the same table (`Python: ...`).
 
 pub mod cli;
 pub mod data;
 #[cfg(feature = "server")]
 pub mod images;
 pub mod progress;
+pub mod python;
 pub mod report;
 #[cfg(feature = "server")]
 pub mod server;

@@ -229,9 +229,11 @@ impl Table {
     }
 
     /// Wall time of the first row divided by this row's (shown only when the rows are variants
-    /// of the same work).
+    /// of the same work). A Python twin's row (`Python: ...`) is set against the first Python
+    /// row instead: the two languages do different amounts of work on the same row.
     pub fn speedup(&self, row: &Row) -> f64 {
-        match self.rows.first() {
+        let python = |r: &Row| r.variant.starts_with(crate::python::PREFIX);
+        match self.rows.iter().find(|r| python(r) == python(row)) {
             Some(first) => first.wall.as_secs_f64() / row.wall.as_secs_f64().max(1e-9),
             None => 1.0,
         }
@@ -658,6 +660,16 @@ mod tests {
         let text = drawn.render_timeline(80, false);
         assert!(text.contains("▓ download"), "{text}");
         assert!(text.contains("two at once: 2 spans on 2 lanes"), "{text}");
+    }
+
+    #[test]
+    fn python_rows_are_set_against_the_first_python_row() {
+        let mut t = table();
+        t.push(Row::new("Python: sequential", 20, Duration::from_secs(4)));
+        t.push(Row::new("Python: threads (8)", 20, Duration::from_secs(1)));
+        assert_eq!(t.speedup(&t.rows()[1]), 8.0);
+        assert_eq!(t.speedup(&t.rows()[2]), 1.0);
+        assert_eq!(t.speedup(&t.rows()[3]), 4.0);
     }
 
     #[test]

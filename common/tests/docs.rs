@@ -55,7 +55,9 @@ fn every_file_python_md_links_to_exists() {
 #[test]
 fn every_row_of_python_md_shows_a_file() {
     let text = read("PYTHON.md");
-    let rows: Vec<&str> = text
+    // The cheatsheet: the table before the page's first section (the errata and the timeline).
+    let cheatsheet = text.split("\n## ").next().unwrap_or("");
+    let rows: Vec<&str> = cheatsheet
         .lines()
         .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| Python"))
         .collect();
@@ -68,6 +70,32 @@ fn every_row_of_python_md_shows_a_file() {
             "a row without a file: {row}"
         );
     }
+}
+
+#[test]
+fn every_erratum_names_its_talk_line_and_a_demo() {
+    let text = read("PYTHON.md");
+    let errata = text
+        .split("\n## Where the talks are wrong or dated\n")
+        .nth(1)
+        .expect("PYTHON.md has its errata")
+        .split("\n## ")
+        .next()
+        .unwrap_or("");
+    let rows: Vec<&str> = errata.lines().filter(|l| l.starts_with("| `")).collect();
+    assert!(rows.len() >= 10, "only {} errata", rows.len());
+    for row in rows {
+        assert!(row.contains(".txt:"), "an erratum without its line: {row}");
+        let shown = row.trim_end_matches('|').rsplit(" | ").next().unwrap_or("");
+        assert!(
+            shown.contains("cargo run") || !relative_links(shown).is_empty() || shown.contains('`'),
+            "an erratum without a demo: {row}"
+        );
+    }
+    assert!(
+        text.contains("\n## A timeline\n"),
+        "PYTHON.md has no timeline"
+    );
 }
 
 #[test]

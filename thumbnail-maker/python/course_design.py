@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""The Python course's thumbnail maker at its fastest, to measure ours against. Not run in CI.
+# /// script
+# requires-python = ">=3.11"
+# dependencies = ["Pillow>=10.0"]
+# ///
+"""The Python course's thumbnail maker at its fastest, to measure ours against.
 
 The course's design: downloads on a thread pool, resizing on a process pool (one process per
 core) with Pillow's LANCZOS from the full-size image, uploads on a thread pool. Here both I/O
@@ -9,13 +13,19 @@ the upload pool as soon as it is made. `--pillow-draft` is Pillow at its best in
 decoded at reduced scale (`Image.draft`, as `Image.thumbnail` does) and resized with
 `reducing_gap=2.0`.
 
-Needs Python 3 and Pillow (`pip install pillow`). With a fake server running:
+Needs Python 3.11+ and Pillow (`pip install -r requirements.txt`). With a fake server running:
 
     cargo run --release -p common --bin fake-server -- --latency-ms 100 &
     python3 thumbnail-maker/python/course_design.py --server http://127.0.0.1:8000
     cargo run --release -p thumbnail-maker -- --server http://127.0.0.1:8000
 
 `--per-photo` times the resize alone on one photo in one process instead, both ways.
+
+The Rust tour's knobs work too, for `--python`: `--count N` (as `--images`), `--workers W` (both
+I/O pools of W threads, at most W requests in flight together: the Rust variants' rule),
+`--quick` (8 images, one run), `--latency-ms` (read, never set: the server's faults are its own)
+and `--json`: then both designs run, the course's and Pillow's draft mode, each one JSON row on
+stdout (the median run), and the narration goes to stderr.
 
 Look for: the wall time of each run, to set beside the Rust table's, and how busy resizing kept the
 processes: most of the run in the course's design, which decodes every photo at full size.
@@ -31,6 +41,7 @@ import sys
 import threading
 import time
 import urllib.request
+from urllib.request import ProxyHandler, build_opener
 
 from PIL import Image
 
@@ -40,16 +51,19 @@ QUALITY = 85  # the Rust thumbnails' JPEG quality
 # (`--workers` caps the requests in flight, downloads and uploads together).
 io_cap = contextlib.nullcontext()
 
+# Straight to the fake server, whatever HTTP_PROXY and friends say.
+opener = build_opener(ProxyHandler({}))
+
 
 def get(url):
-    with io_cap, urllib.request.urlopen(url, timeout=30) as answer:
+    with io_cap, opener.open(url, timeout=30) as answer:
         return answer.read()
 
 
 def put(url, body):
     request = urllib.request.Request(url, data=body, method="PUT")
     request.add_header("Content-Type", "image/jpeg")
-    with io_cap, urllib.request.urlopen(request, timeout=30) as answer:
+    with io_cap, opener.open(request, timeout=30) as answer:
         answer.read()
 
 
@@ -78,7 +92,7 @@ def run_once(server, names, widths, io_threads, processes, draft):
     """One batch; returns (wall seconds, done, failed, the server's peak in flight, the seconds
     the processes spent resizing)."""
     for path, method in [("uploads", "DELETE"), ("stats/reset", "POST")]:
-        urllib.request.urlopen(urllib.request.Request(f"{server}/{path}", method=method)).read()
+        opener.open(urllib.request.Request(f"{server}/{path}", method=method)).read()
     failed, resizing = set(), 0.0
     start = time.perf_counter()
     with cf.ThreadPoolExecutor(io_threads) as downloads, cf.ThreadPoolExecutor(io_threads) as uploads:
@@ -135,49 +149,82 @@ def per_photo(server, widths, rounds=5, repeats=20):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="http://127.0.0.1:8000")
-    parser.add_argument("--images", type=int, default=24)
+    parser.add_argument("--images", type=int, default=None, help="[default: 24, 8 with --quick]")
+    parser.add_argument("--count", type=int, help="as --images (the Rust tour's knob)")
     parser.add_argument("--widths", default="32,64,200")
     parser.add_argument("--io-threads", type=int, default=16)
     parser.add_argument("--io-cap", type=int, help="requests in flight, both pools together")
+    parser.add_argument("--workers", type=int, help="as --io-threads W --io-cap W (the Rust rule)")
     parser.add_argument("--processes", type=int, default=os.cpu_count())
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=None, help="[default: 3, 1 with --quick]")
     parser.add_argument("--pillow-draft", action="store_true")
     parser.add_argument("--per-photo", action="store_true", help="time one photo's resize, no pool")
+    parser.add_argument("--quick", action="store_true", help="8 images, one run")
+    parser.add_argument("--latency-ms", type=int, help="ignored: the server's latency is read from it")
+    parser.add_argument("--json", action="store_true", help="both designs, one JSON row each on stdout")
     args = parser.parse_args()
+    args.server = args.server.rstrip("/")
+    out = sys.stderr if args.json else sys.stdout
     widths = [int(w) for w in args.widths.split(",")]
     if args.per_photo:
         per_photo(args.server, widths)
         return
+    if args.workers:
+        args.io_threads, args.io_cap = args.workers, args.workers
     if args.io_cap:
         global io_cap
         io_cap = threading.BoundedSemaphore(args.io_cap)
-    names = [f"{i}.jpg" for i in range(args.images)]
+    count = args.images or args.count or (8 if args.quick else 24)
+    runs = args.runs or (1 if args.quick else 3)
+    names = [f"{i}.jpg" for i in range(count)]
     faults = json.loads(get(f"{args.server}/faults"))
-    how = "draft + reducing_gap" if args.pillow_draft else "LANCZOS from the full image"
+    drafts = [False, True] if args.json else [args.pillow_draft]
+    ways = " and ".join("draft + reducing_gap" if d else "LANCZOS from the full image" for d in drafts)
     print(
         f"Python {sys.version.split()[0]}, Pillow {Image.__version__}: {len(names)} images, "
         f"widths {widths}, {args.io_threads} I/O threads each way (at most {args.io_cap or 2 * args.io_threads} "
         f"requests in flight), {args.processes} processes, "
-        f"resize {how}; server latency {faults['latency_ms']} ms"
+        f"resize {ways}; server latency {faults['latency_ms']} ms",
+        file=out,
     )
 
+    rows = []
     with cf.ProcessPoolExecutor(args.processes) as processes:
         list(processes.map(abs, range(4 * args.processes)))  # start the workers before timing
-        walls = []
-        for run in range(1, args.runs + 1):
-            wall, done, failed, peak, resizing = run_once(
-                args.server, names, widths, args.io_threads, processes, args.pillow_draft
-            )
-            walls.append(wall)
-            print(
-                f"run {run}: {wall:.3f} s, {len(names) / wall:.1f} images/s, {done} done, "
-                f"{failed} failed, peak in flight {peak}, processes busy resizing "
-                f"{100 * resizing / (wall * args.processes):.0f}% of the run, "
-                f"{1000 * resizing / max(done, 1):.0f} ms per image"
-            )
-            if failed:
-                sys.exit(1)
-    print(f"best {min(walls):.3f} s, median {sorted(walls)[len(walls) // 2]:.3f} s")
+        for draft in drafts:
+            results = []
+            for run in range(1, runs + 1):
+                wall, done, failed, peak, resizing = run_once(
+                    args.server, names, widths, args.io_threads, processes, draft
+                )
+                results.append((wall, done, failed, peak, resizing))
+                print(
+                    f"run {run}: {wall:.3f} s, {len(names) / wall:.1f} images/s, {done} done, "
+                    f"{failed} failed, peak in flight {peak}, processes busy resizing "
+                    f"{100 * resizing / (wall * args.processes):.0f}% of the run, "
+                    f"{1000 * resizing / max(done, 1):.0f} ms per image",
+                    file=out,
+                )
+                if failed and not args.json:
+                    sys.exit(1)
+            walls = sorted(r[0] for r in results)
+            print(f"best {walls[0]:.3f} s, median {walls[len(walls) // 2]:.3f} s", file=out)
+            wall, done, failed, peak, resizing = sorted(results)[len(results) // 2]
+            rows.append({
+                "demo": "thumbnail-maker",
+                "variant": "Pillow's draft mode" if draft else "the course's design",
+                "workers": args.io_cap or None, "items": len(names), "wall_s": wall,
+                "items_per_s": len(names) / wall, "max_in_flight": peak, "ok": done,
+                "not_found": None, "errors": failed, "skipped": 0, "timed_out": None,
+                "cancelled": None, "python": sys.version.split()[0], "quick": args.quick,
+                "extra": {"runs": runs, "processes": args.processes,
+                          "ms resizing per image": round(1000 * resizing / max(done, 1)),
+                          "best of runs s": walls[0]},
+            })
+    if args.json:
+        for row in rows:
+            row["speedup"] = rows[0]["wall_s"] / max(row["wall_s"], 1e-9)
+            print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

@@ -58,12 +58,12 @@ pub fn run_with_timeout(
 /// Exercise 4: a one-shot pool without the `Pool` type: check `numbers` for primality on
 /// `workers` worker processes and return the answers in the order of `numbers`.
 ///
-/// Start `exe worker` (the hidden mode, `crate::process_pool::WORKER_ARG`) `workers` times with
-/// piped stdin and stdout. Deal the numbers out round robin: number `i` goes to worker
-/// `i % workers` as the line `serde_json::to_string(&Request::Job { id: i as u64, task:
+/// Start `exe worker` (the hidden mode, `crate::lessons::process_pool::WORKER_ARG`) `workers`
+/// times with piped stdin and stdout. Deal the numbers out round robin: number `i` goes to
+/// worker `i % workers` as the line `serde_json::to_string(&Request::Job { id: i as u64, task:
 /// Task::IsPrime(n) })`. Close each worker's stdin when its jobs are written (it then exits),
-/// read every line it prints as a `crate::worker::Message` (`Ready` first, then one `Done` per
-/// job), wait for it, and put each answer in its slot.
+/// read every line it prints as a `crate::lessons::worker::Message` (`Ready` first, then one
+/// `Done` per job), wait for it, and put each answer in its slot.
 ///
 /// Nudge: a pipe holds only so much; think about who writes while who reads.
 pub fn map_in_processes(exe: &Path, numbers: &[u64], workers: usize) -> anyhow::Result<Vec<bool>> {

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
-use multiprocess::{cost, crash, executors, pool, primes, spawn, worker};
+use multiprocess::lessons::crash::{self, Crash};
+use multiprocess::lessons::{abort, spawn, worker};
+use multiprocess::tour::{cost, executors, pool, primes};
 
 /// Process pools the Rust way: Python's `multiprocessing`, and when processes beat threads.
 #[derive(Debug, Parser)]
@@ -76,10 +78,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     };
     common::cli::tour(cli.demo, |demo| {
         match demo {
-            Demo::Spawn => spawn::run(args, &exe)?,
+            Demo::Spawn => multiprocess::tour::spawn::run(args, &exe)?,
             Demo::Pool => pool::run(args, &exe)?,
             Demo::Primes => primes::run(args, &exe)?,
-            Demo::Crash => crash::run(args, &exe)?,
+            Demo::Crash => multiprocess::tour::crash::run(args, &exe)?,
             Demo::Cost => cost::run(args, &exe)?,
             Demo::Executors => executors::run(args, &exe)?,
             Demo::Worker => worker::main()?,
@@ -91,10 +93,14 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 let bytes = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink())?;
                 writeln!(std::io::stdout(), "{bytes}")?;
             }
-            Demo::ThreadsPanic => crash::thread_pool_child(args, crash::Crash::Panic)?,
-            Demo::ThreadsAbort => crash::thread_pool_child(args, crash::Crash::Abort)?,
+            Demo::ThreadsPanic => {
+                crash::thread_pool_child(args.count_or(12, 12), args.workers_or(2), Crash::Panic)
+            }
+            Demo::ThreadsAbort => {
+                crash::thread_pool_child(args.count_or(12, 12), args.workers_or(2), Crash::Abort)
+            }
             Demo::ExecutorThreads => {
-                executors::threads_child(args.count_or(12, 6), args.workers_or(2), &exe)?
+                abort::threads_child(args.count_or(12, 6), args.workers_or(2), &exe)?
             }
         }
         Ok(())

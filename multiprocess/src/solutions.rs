@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, anyhow};
 use serde::Deserialize;
 
-use crate::process_pool::WORKER_ARG;
-use crate::worker::{Answer, Message, Request, Task};
+use crate::lessons::process_pool::WORKER_ARG;
+use crate::lessons::worker::{Answer, Message, Request, Task};
 
 /// Exercise 1: a worker's replies, in any order, back in job order.
 pub fn parse_replies(output: &str, jobs: usize) -> Result<Vec<bool>, String> {

@@ -7,27 +7,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use multiprocess::crash::{self, Crash};
-use multiprocess::process_pool::{JobError, Pool};
-use multiprocess::worker::{Answer, Task};
-use multiprocess::{cost, primes, spawn};
+use multiprocess::lessons::crash::Crash;
+use multiprocess::lessons::primes::{self, is_prime};
+use multiprocess::lessons::process_pool::{JobError, Pool};
+use multiprocess::lessons::worker::{Answer, Task};
+use multiprocess::lessons::{cost, spawn};
+use multiprocess::tour::crash;
 
-const EXE: &str = env!("CARGO_BIN_EXE_multiprocess");
-
-fn exe() -> &'static Path {
-    Path::new(EXE)
-}
-
-/// True while `pid` is a child of this process: running, or a zombie nobody has waited for.
-/// (Linux only: elsewhere it cannot tell and says false.)
-fn is_our_child(pid: u32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    // "pid (name) state ppid ...": the name may hold spaces, so parse after its last ')'.
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    after_name.split_whitespace().nth(1) == Some(&std::process::id().to_string())
-}
+mod support;
+use support::{EXE, exe, is_our_child, json_rows};
 
 #[test]
 fn every_job_runs_exactly_once_and_answers_its_own_handle() {
@@ -94,7 +82,7 @@ fn map_returns_results_in_input_order() {
         .map(|r| r.unwrap().answer)
         .collect();
     let mut expected = vec![Answer::Done, Answer::Done];
-    expected.extend((2..8).map(|i| Answer::Prime(multiprocess::worker::is_prime(i))));
+    expected.extend((2..8).map(|i| Answer::Prime(is_prime(i))));
     assert_eq!(got, expected);
 }
 
@@ -170,10 +158,10 @@ fn our_children_named(name: &str) -> Vec<u32> {
 fn the_hand_held_conversation_reaps_a_child_that_is_not_a_worker() {
     // `yes worker` prints "worker" forever and never reads its input: the conversation fails on
     // its first line and must not leave it running (or a zombie) behind.
-    let err = multiprocess::pool::conversation(Path::new("yes")).unwrap_err();
+    let err = multiprocess::lessons::pool::conversation(Path::new("yes")).unwrap_err();
     assert!(format!("{err:#}").contains("not a pool worker"), "{err:#}");
     assert_eq!(our_children_named("yes"), Vec::<u32>::new());
-    let (lines, status) = multiprocess::pool::conversation(exe()).unwrap();
+    let (lines, status) = multiprocess::lessons::pool::conversation(exe()).unwrap();
     assert_eq!(lines.len(), 4);
     assert!(status.success());
 }
@@ -298,15 +286,23 @@ fn the_child_sums_its_input_and_fails_on_bad_input() {
 #[test]
 fn every_variant_of_primes_agrees() {
     let numbers = primes::numbers(14);
-    let sequential: Vec<bool> = numbers
-        .iter()
-        .map(|&n| multiprocess::worker::is_prime(n))
-        .collect();
+    let sequential: Vec<bool> = numbers.iter().map(|&n| is_prime(n)).collect();
     // Two cycles of four primes and two products, then one prime and one product.
     assert_eq!(sequential.iter().filter(|p| **p).count(), 9);
-    assert_eq!(primes::with_threads(&numbers, 3), sequential);
+    assert_eq!(primes::with_threads(&numbers, 3, is_prime), sequential);
     let pool = Pool::new(exe(), 2).unwrap();
-    assert_eq!(primes::with_processes(&pool, &numbers).unwrap(), sequential);
+    let found = primes::with_processes(&pool, &numbers).unwrap();
+    assert_eq!(
+        found.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+        sequential
+    );
+    // Each answer says which worker ran its job, and when the parent sent it and heard back.
+    let pids = pool.pids();
+    assert!(
+        found
+            .iter()
+            .all(|(_, f)| pids.contains(&f.pid) && f.started <= f.ended)
+    );
 }
 
 #[test]
@@ -335,20 +331,7 @@ fn cost_measurements_move_every_byte() {
 
 #[test]
 fn the_quick_tour_prints_only_json_on_stdout_under_json() {
-    let out = Command::new(EXE)
-        .args(["--quick", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_rows(&["--quick", "--json"]);
     let demos: std::collections::BTreeSet<&str> =
         rows.iter().filter_map(|r| r["demo"].as_str()).collect();
     for demo in [

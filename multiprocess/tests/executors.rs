@@ -1,17 +1,12 @@
 //! Tests of the `executors` demo: one `Executor` trait, the same answers from a thread pool and
 //! a process pool, and what each survives. Nothing is timed.
 
-use std::path::Path;
-use std::process::Command;
+use multiprocess::lessons::abort;
+use multiprocess::lessons::executors::{self, Kind};
+use multiprocess::lessons::worker::{Answer, Task, execute};
 
-use multiprocess::executors::{self, Kind};
-use multiprocess::worker::{Answer, Task, execute};
-
-const EXE: &str = env!("CARGO_BIN_EXE_multiprocess");
-
-fn exe() -> &'static Path {
-    Path::new(EXE)
-}
+mod support;
+use support::{exe, json_rows};
 
 #[test]
 fn both_executors_give_every_answer_in_input_order() {
@@ -64,7 +59,7 @@ fn a_panic_fails_one_job_on_either_executor() {
 
 #[test]
 fn an_abort_fails_one_job_on_the_process_pool_and_the_rest_are_done() {
-    let jobs = executors::abort_jobs(9);
+    let jobs = abort::abort_jobs(9);
     assert_eq!(jobs[3], Task::Abort);
     let executor = executors::start(Kind::Processes, 2, exe()).unwrap();
     let outcomes = executor.map(jobs.clone());
@@ -86,7 +81,7 @@ fn an_abort_fails_one_job_on_the_process_pool_and_the_rest_are_done() {
 
 #[test]
 fn an_abort_on_the_thread_pool_ends_its_whole_program() {
-    let (done, failed, status) = executors::threads_abort(exe(), 12, 2).unwrap();
+    let (done, failed, status) = abort::threads_abort(exe(), 12, 2).unwrap();
     assert!(!status.success(), "the program survived: {status}");
     #[cfg(unix)]
     {
@@ -100,20 +95,7 @@ fn an_abort_on_the_thread_pool_ends_its_whole_program() {
 
 #[test]
 fn the_demo_accounts_for_every_job() {
-    let out = Command::new(EXE)
-        .args(["executors", "--quick", "--json", "--workers", "2"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_rows(&["executors", "--quick", "--json", "--workers", "2"]);
     let variants: Vec<&str> = rows
         .iter()
         .map(|r| r["variant"].as_str().unwrap())

@@ -13,7 +13,8 @@ use multiprocess::under_test::{
 };
 use workshop::guard::exercise;
 
-const EXE: &str = env!("CARGO_BIN_EXE_multiprocess");
+mod support;
+use support::{EXE, is_our_child};
 
 const PARSE: &str = "is a loop over the lines stuck on a blank or bad line instead of skipping it or returning Err?";
 const SENTINEL: &str =
@@ -115,7 +116,7 @@ fn exercise_4_processes_check_primes_in_order() {
         let numbers: Vec<u64> = (0..40).collect();
         let expected: Vec<bool> = numbers
             .iter()
-            .map(|&n| multiprocess::worker::is_prime(n))
+            .map(|&n| multiprocess::lessons::primes::is_prime(n))
             .collect();
         for workers in [1, 3] {
             assert_eq!(
@@ -134,19 +135,8 @@ fn exercise_4_many_jobs_do_not_deadlock_the_pipes() {
         let got = map_in_processes(Path::new(EXE), &numbers, 2).unwrap();
         let expected: Vec<bool> = numbers
             .iter()
-            .map(|&n| multiprocess::worker::is_prime(n))
+            .map(|&n| multiprocess::lessons::primes::is_prime(n))
             .collect();
         assert_eq!(got, expected);
     });
-}
-
-/// True while `pid` is a child of this process: running, or a zombie nobody has waited for.
-/// (Linux; elsewhere it cannot tell and says false.)
-fn is_our_child(pid: u32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    // "pid (name) state ppid ...": the name may hold spaces, so parse after its last ')'.
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    after_name.split_whitespace().nth(1) == Some(&std::process::id().to_string())
 }

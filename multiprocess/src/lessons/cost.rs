@@ -21,10 +21,8 @@ use std::sync::mpsc;
 use std::thread;
 
 use anyhow::{Context, anyhow};
-use common::{CommonArgs, Row, Table, say, timed};
 
-use crate::process_pool::{Pool, WORKER_ARG};
-use crate::worker::{Answer, Task};
+use crate::lessons::process_pool::WORKER_ARG;
 
 const CHUNK: usize = 64 * 1024;
 
@@ -99,76 +97,8 @@ pub fn through_channel(mb: usize) -> anyhow::Result<u64> {
         .map_err(|_| anyhow!("the counting thread panicked"))
 }
 
-pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
-    // Table 1: start one, hear from it, stop it.
-    let n = args.count_or(20, 5);
-    let (jobs, mb) = (n * 100, n * 16);
-    say!(
-        "{n} starts of a process and of a thread; {jobs} tiny jobs and {mb} MiB through pipes and through channels"
-    );
-    let mut start = Table::new("cost-start", args);
-    let (done, wall) = timed(|| (0..n).try_for_each(|_| process_first_reply(exe)));
-    done?;
-    start.push(
-        Row::new("process: start, first reply, exit", n, wall).extra("each µs", per(wall, n)),
-    );
-    let (done, wall) = timed(|| (0..n).try_for_each(|_| thread_first_reply()));
-    done?;
-    start
-        .push(Row::new("thread: start, first reply, join", n, wall).extra("each µs", per(wall, n)));
-    start.print();
-
-    // Table 2: tiny jobs, one worker, so each job's round trip is all there is.
-    let mut trip = Table::new("cost-job", args);
-    let pool = Pool::new(exe, 1)?;
-    let tasks = (0..jobs).map(|i| Task::Echo(i.to_string()));
-    let (answers, wall) = timed(|| pool.map(tasks));
-    pool.join();
-    let echoed = answers
-        .iter()
-        .enumerate()
-        .all(|(i, a)| matches!(a, Ok(f) if f.answer == Answer::Echo(i.to_string())));
-    trip.push(
-        Row::new("process pool: job over pipes", jobs, wall)
-            .workers(1)
-            .extra("each µs", per(wall, jobs)),
-    );
-    let (echoes, wall) = timed(|| thread_round_trips(jobs));
-    trip.push(
-        Row::new("thread: job over channels", jobs, wall)
-            .workers(1)
-            .extra("each µs", per(wall, jobs)),
-    );
-    trip.print();
-
-    // Table 3: bulk data.
-    let mut bulk = Table::new("cost-pipe", args);
-    let (piped, wall) = timed(|| through_pipe(exe, mb));
-    let piped = piped?;
-    bulk.push(
-        Row::new("pipe to a process (MiB)", mb, wall)
-            .extra("MiB/s", mb as f64 / wall.as_secs_f64()),
-    );
-    let (sent, wall) = timed(|| through_channel(mb));
-    let sent = sent?;
-    bulk.push(
-        Row::new("channel to a thread (MiB)", mb, wall)
-            .extra("MiB/s", mb as f64 / wall.as_secs_f64()),
-    );
-    bulk.print();
-
-    // What was measured must also be right: every byte and every echo arrived.
-    let bytes = (mb * 1024 * 1024) as u64;
-    anyhow::ensure!(
-        piped == bytes && sent == bytes,
-        "bytes lost: {piped} and {sent} of {bytes}"
-    );
-    anyhow::ensure!(echoed && echoes == jobs, "a round trip came back wrong");
-    Ok(())
-}
-
 /// `jobs` request/reply round trips with one thread over two channels.
-fn thread_round_trips(jobs: usize) -> usize {
+pub fn thread_round_trips(jobs: usize) -> usize {
     let (to_worker, requests) = mpsc::channel::<String>();
     let (to_parent, replies) = mpsc::channel::<String>();
     let worker = thread::spawn(move || {
@@ -186,9 +116,4 @@ fn thread_round_trips(jobs: usize) -> usize {
     drop(to_worker);
     let _ = worker.join();
     ok
-}
-
-/// Microseconds per item, rounded to a tenth.
-fn per(wall: std::time::Duration, items: usize) -> f64 {
-    (wall.as_secs_f64() * 1e6 / items as f64 * 10.0).round() / 10.0
 }

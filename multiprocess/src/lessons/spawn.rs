@@ -22,10 +22,8 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
-use std::time::Instant;
 
 use anyhow::{Context, anyhow};
-use common::{CommonArgs, say};
 
 /// The hidden child mode: the sum of the whitespace-separated numbers on `input`.
 pub fn sum_child(mut input: impl Read) -> anyhow::Result<u64> {
@@ -73,46 +71,4 @@ pub fn sum_in_child(exe: &Path, input: String) -> anyhow::Result<ChildRun> {
         stdout: String::from_utf8_lossy(&output.stdout).trim().to_string(),
         stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
     })
-}
-
-pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
-    // Step 1: enough numbers that the input is larger than a pipe's buffer (64 KiB on Linux).
-    let n = args.count_or(100_000, 20_000) as u64;
-    let input: String = (1..=n).map(|i| format!("{i} ")).collect();
-    say!(
-        "parent {}: sending 1..={n} ({} KiB) to a child",
-        std::process::id(),
-        input.len() / 1024
-    );
-    let watch = Instant::now();
-    let good = sum_in_child(exe, input)?;
-    say!(
-        "child answered {:?} with {} after {:.1} ms",
-        good.stdout,
-        good.status,
-        watch.elapsed().as_secs_f64() * 1e3
-    );
-
-    // Step 2: the same child, given a word it cannot parse, fails with a one-line error.
-    let bad = sum_in_child(exe, "1 2 three".to_string())?;
-    say!(
-        "child given \"1 2 three\": {}, stderr {:?}",
-        bad.status,
-        bad.stderr
-    );
-
-    // What was claimed, checked.
-    anyhow::ensure!(good.status.success(), "the child failed: {}", good.stderr);
-    anyhow::ensure!(
-        good.stdout == (n * (n + 1) / 2).to_string(),
-        "wrong sum {}",
-        good.stdout
-    );
-    anyhow::ensure!(
-        bad.status.code() == Some(1),
-        "bad input gave {}",
-        bad.status
-    );
-    anyhow::ensure!(bad.stderr.starts_with("error: ") && bad.stderr.lines().count() == 1);
-    Ok(())
 }

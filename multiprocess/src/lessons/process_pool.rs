@@ -6,11 +6,12 @@
 //! Rust: there is no `fork` here. Each worker is a fresh process running the worker executable
 //! (normally this same program, from `std::env::current_exe()`, with the hidden argument
 //! `worker`); jobs and results travel over its stdin and stdout as JSON lines (see
-//! [`crate::worker`]). One supervisor thread per worker takes jobs from a shared queue, sends
-//! each to its process and waits for the reply, so a process runs one job at a time. When a
-//! process dies in the middle of a job, or overruns the job timeout and is killed, the
+//! [`crate::lessons::worker`]). One supervisor thread per worker takes jobs from a shared queue,
+//! sends each to its process and waits for the reply, so a process runs one job at a time. When
+//! a process dies in the middle of a job, or overruns the job timeout and is killed, the
 //! supervisor reaps it, fails that job only, and starts a replacement. [`Pool::join`] sends
 //! every worker the `Stop` sentinel, waits for all of them and reports how each one exited.
+//! Each finished job says which worker ran it and when it was sent and answered.
 //!
 //! Python's `with Pool() as pool:` calls `pool.terminate()` on the way out, not `close()` and
 //! `join()`: outstanding work is abandoned and the workers are stopped at once. Dropping a
@@ -19,7 +20,14 @@
 //! leaves a worker behind (an error, a panic in a supervisor), the `Process` that owns it
 //! kills and reaps it when dropped, so the pool never leaves a running process or a zombie.
 //!
-//! The pool is used by the `pool`, `primes`, `crash` and `cost` demos.
+//! Run: `cargo run -p multiprocess -- pool` (and `primes`, `crash`, `cost`, `executors`)
+//!
+//! Look for: three worker pids, every worker stopped with status 0 at `join`; in `crash`, the
+//! job whose worker died failed alone and one more worker started than the pool has.
+//!
+//! This lesson is a small library, longer than the others: the crate's other lessons (`pool`,
+//! `primes`, `crash`, `cost`, `executors`) use it, and [`crate::lessons::worker`] is its other
+//! half, the worker's side of the pipes.
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
@@ -32,9 +40,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::spans::{Kind, Lane, span_on};
 
-use crate::worker::{Answer, Message, Request, Task};
+use crate::lessons::worker::{Answer, Message, Request, Task};
 
 /// The hidden command-line argument that turns this program into a pool worker.
 pub const WORKER_ARG: &str = "worker";
@@ -42,11 +49,14 @@ pub const WORKER_ARG: &str = "worker";
 /// How long a new worker may take to say it is ready before it is killed.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A job that finished: its answer and the pid of the worker process that computed it.
+/// A job that finished: its answer, the pid of the worker process that computed it, and when the
+/// parent sent it and had its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {
     pub answer: Answer,
     pub pid: u32,
+    pub started: Instant,
+    pub ended: Instant,
 }
 
 /// Why a job has no answer. Each job ends in exactly one of these or in a [`Finished`].
@@ -290,11 +300,7 @@ impl Supervisor {
                     }
                 },
             };
-            // The job as the parent sees it, on the timeline of the `primes` demo.
-            let span = span_on(Lane::Process(process.pid), Kind::Work, "job", job.id);
-            let ran = process.run(job.id, job.task, self.timeout, &self.terminating);
-            span.end();
-            match ran {
+            match process.run(job.id, job.task, self.timeout, &self.terminating) {
                 Ok(finished) => {
                     current = Some(process);
                     let _ = job.reply.send(Ok(finished));
@@ -424,6 +430,7 @@ impl Process {
         timeout: Option<Duration>,
         terminating: &AtomicBool,
     ) -> Result<Finished, Fate> {
+        let started = Instant::now();
         let mut line =
             serde_json::to_vec(&Request::Job { id, task }).map_err(|_| Fate::Confused)?;
         line.push(b'\n');
@@ -452,6 +459,8 @@ impl Process {
                 Ok(answer) => Ok(Finished {
                     answer,
                     pid: reply.pid,
+                    started,
+                    ended: Instant::now(),
                 }),
                 Err(why) => Err(Fate::Failed(why)),
             },

@@ -3,13 +3,12 @@
 //! Python: `multiprocessing` pickles each job, sends it to a worker process over a pipe and
 //! pickles the result back; the worker runs the function it was sent.
 //!
-//! Rust cannot send a closure to another process, so the parent and the worker agree on a
+//! Rust: a closure cannot be sent to another process, so the parent and the worker agree on a
 //! vocabulary instead: a [`Task`] names the work and carries its arguments, an [`Answer`]
 //! carries the result. Every message is one line of JSON (serde), so a person can read the
 //! traffic and any language could be on either end. The worker is this same program, started
-//! with the hidden argument `worker` (see `main.rs`); no `fork`.
-//!
-//! The conversation:
+//! with the hidden argument `worker`; no `fork`. Its stdout is its pipe to the parent, so it
+//! writes nothing there but its messages:
 //!
 //! ```text
 //! worker -> parent   {"Ready":{"pid":4242}}
@@ -17,12 +16,18 @@
 //! worker -> parent   {"Done":{"id":7,"pid":4242,"result":{"Ok":{"Prime":true}}}}
 //! parent -> worker   "Stop"          (the sentinel; closing stdin works too)
 //! ```
+//!
+//! Run: `cargo run -p multiprocess -- pool` (the first lines are one such conversation)
+//!
+//! Look for: `Ready` before any job, one `Done` per job with its id, status 0 after `"Stop"`.
 
 use std::fs::OpenOptions;
 use std::io::{self, BufRead, Write};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::lessons::primes::is_prime;
 
 /// A job a worker knows how to run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +38,7 @@ pub enum Task {
     Echo(String),
     /// Sleep this many milliseconds (a slow or hanging job).
     Sleep(u64),
-    /// Append one line to a file: a side effect, so a test can count how often jobs really ran.
+    /// Append a line to a file: a job whose worker died may still have run, and this shows it.
     Append { path: String, line: String },
     /// Fail the job cleanly: the worker reports the error and carries on (like an exception).
     Fail(String),
@@ -79,9 +84,6 @@ pub struct Reply {
     pub result: Result<Answer, String>,
 }
 
-/// The sample CPU work the jobs do (shared by every crate).
-pub use common::work::is_prime;
-
 /// Runs one task in this process. `Panic` and `Abort` do not return.
 pub fn execute(task: Task) -> Result<Answer, String> {
     match task {
@@ -108,8 +110,7 @@ pub fn execute(task: Task) -> Result<Answer, String> {
     }
 }
 
-/// The worker process's `main`: a panic prints one line naming the worker (instead of the default
-/// message and, under `RUST_BACKTRACE`, a backtrace), then the loop below serves jobs.
+/// The worker process's `main`: a panic prints one line naming the worker, then [`serve`].
 pub fn main() -> anyhow::Result<()> {
     let pid = std::process::id();
     std::panic::set_hook(Box::new(move |info| {

@@ -1,0 +1,97 @@
+//! The `primes` demo's tour: each variant timed on the same numbers, one span per check (per job
+//! on the pool's lanes), the table and its timeline, and the checks.
+
+use std::path::Path;
+use std::thread;
+use std::time::Instant;
+
+use anyhow::Context;
+use common::spans::{Kind, Lane, Recording, record, span};
+use common::{CommonArgs, Row, Table, say, timed};
+
+use crate::lessons::primes::{is_prime, numbers, with_processes, with_rayon, with_threads};
+use crate::lessons::process_pool::Pool;
+
+pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
+    let numbers = numbers(args.count_or(240, 24));
+    let cores = thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = args.workers_or(cores);
+    say!(
+        "checking {} numbers near 10^12 for primality, {workers} workers, {cores} cores",
+        numbers.len()
+    );
+    let count = |found: &[bool]| found.iter().filter(|p| **p).count();
+    let mut table = Table::new("primes", args).timeline();
+    let mut answers = Vec::new();
+    // Each check is a span on the lane of the thread that ran it (the timeline under the table).
+    let checked = |n: u64| {
+        let _span = span(Kind::Work, "is_prime", n);
+        is_prime(n)
+    };
+
+    let recording = Recording::start(numbers.len());
+    let (found, wall) = timed(|| numbers.iter().map(|&n| checked(n)).collect::<Vec<_>>());
+    let row = Row::new("sequential", numbers.len(), wall).spans(recording.finish());
+    table.push(row.extra("primes", count(&found)));
+    answers.push(found);
+
+    let recording = Recording::start(numbers.len());
+    let (found, wall) = timed(|| with_threads(&numbers, workers, checked));
+    let row = Row::new(format!("threads ({workers})"), numbers.len(), wall).workers(workers);
+    table.push(row.extra("primes", count(&found)).spans(recording.finish()));
+    answers.push(found);
+
+    let rayon_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()?;
+    let recording = Recording::start(numbers.len());
+    let (found, wall) = timed(|| rayon_pool.install(|| with_rayon(&numbers, checked)));
+    let row = Row::new(format!("rayon ({workers})"), numbers.len(), wall).workers(workers);
+    table.push(row.extra("primes", count(&found)).spans(recording.finish()));
+    answers.push(found);
+
+    // The pool's row includes starting its processes; the start-up column shows that part.
+    // Each job is a span where the parent sees it, on its worker's lane: sent, then answered.
+    let recording = Recording::start(numbers.len());
+    let watch = Instant::now();
+    let pool = Pool::new(exe, workers)?;
+    let startup = watch.elapsed();
+    let jobs = with_processes(&pool, &numbers).context("the process pool failed")?;
+    let wall = watch.elapsed();
+    pool.join();
+    // The pool numbers its jobs from 1 in the order they were submitted.
+    for (id, (_, job)) in (1..).zip(&jobs) {
+        record(
+            Lane::Process(job.pid),
+            Kind::Work,
+            "job",
+            id,
+            job.started,
+            job.ended,
+        );
+    }
+    let found: Vec<bool> = jobs.iter().map(|(prime, _)| *prime).collect();
+    let row = Row::new(format!("process pool ({workers})"), numbers.len(), wall).workers(workers);
+    let startup_ms = (startup.as_secs_f64() * 1e3 * 10.0).round() / 10.0;
+    table.push(
+        row.extra("primes", count(&found))
+            .extra("start-up ms", startup_ms)
+            .spans(recording.finish()),
+    );
+    answers.push(found);
+    table.print();
+
+    // What was claimed: every variant found the same primes, and the list has 4 in every 6.
+    anyhow::ensure!(
+        answers.iter().all(|a| *a == answers[0]),
+        "the variants disagree"
+    );
+    let expected = numbers
+        .iter()
+        .filter(|&&n| n != 1_500_011_500_021 && n != 3_000_003_499_951);
+    anyhow::ensure!(
+        count(&answers[0]) == expected.count(),
+        "wrong number of primes"
+    );
+    Ok(())
+}

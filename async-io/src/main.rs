@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use async_io::{
+use async_io::tour::{
     anatomy, blocking, c10k, flags, producer_consumer, runtimes, semaphore, shutdown, timeouts, web,
 };
 use clap::{Parser, ValueEnum};

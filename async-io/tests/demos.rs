@@ -2,10 +2,16 @@
 //! Where time matters at all, the margins are whole seconds against milliseconds.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_io::timeouts::End;
-use async_io::{anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts};
+use async_io::lessons::timeouts::End;
+use async_io::lessons::{
+    anatomy, blocking, flags, mutex_across_await, producer_consumer, races, semaphore, shutdown,
+    timeouts,
+};
+use async_io::tour;
+use async_io::tour::c10k;
 use common::server::{FakeServer, Faults, RemoteServer, Rendezvous, Server, ServerConfig};
 
 const EXE: &str = env!("CARGO_BIN_EXE_async-io");
@@ -60,10 +66,15 @@ async fn gather_keeps_spawn_order_and_join_set_gives_finishing_order() {
     let ms = Duration::from_millis;
     // Every job is still waiting when the last one starts, so all three are in flight at once.
     let jobs = [("slow", ms(900)), ("fast", ms(300)), ("middle", ms(600))];
-    let (gathered, peak) = anatomy::gather(&jobs).await.unwrap();
+    let in_flight = Arc::new(tour::anatomy::InFlight::default());
+    let gathered = anatomy::gather(tour::anatomy::counted(&jobs, &in_flight))
+        .await
+        .unwrap();
     assert_eq!(gathered, ["slow", "fast", "middle"]);
-    assert_eq!(peak, 3);
-    let (completed, _) = anatomy::as_completed(&jobs).await.unwrap();
+    assert_eq!(in_flight.peak(), 3);
+    let completed = anatomy::as_completed(tour::anatomy::counted(&jobs, &in_flight))
+        .await
+        .unwrap();
     assert_eq!(completed, ["fast", "middle", "slow"]);
 }
 
@@ -107,7 +118,7 @@ async fn flags_count_not_found_and_errors() {
     let mut urls = flag_urls(&server, 3);
     urls.push(format!("{}/flags/zz/zz.gif", server.url()));
     let results = flags::concurrent(&client(), &urls).await;
-    let tally = flags::tally(&results);
+    let tally = tour::flags::tally(&results);
     assert_eq!(
         (tally.ok, tally.not_found, tally.errors),
         (3, Some(1), Some(0))
@@ -196,7 +207,7 @@ async fn select_keeps_a_fast_failure_and_select_ok_the_first_success() {
     let client = client();
 
     // First to finish: the primary's instant 503 wins every race.
-    let (ends, mirror_wins) = timeouts::race(&client, &primary_urls, &mirror_urls).await;
+    let (ends, mirror_wins) = races::race(&client, &primary_urls, &mirror_urls).await;
     assert_eq!(mirror_wins, 0);
     assert_eq!(
         (count(&ends, End::Failed), count(&ends, End::Cancelled)),
@@ -204,12 +215,12 @@ async fn select_keeps_a_fast_failure_and_select_ok_the_first_success() {
     );
 
     // First to succeed: the 503 drops out and the mirror's answer wins.
-    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &mirror_urls).await;
+    let (ends, mirror_wins) = races::race_ok(&client, &primary_urls, &mirror_urls).await;
     assert_eq!(mirror_wins, 5);
     assert_eq!((count(&ends, End::Done), count(&ends, End::Failed)), (5, 5));
 
     // Both fail: both are counted as failed, none is lost.
-    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &primary_urls).await;
+    let (ends, mirror_wins) = races::race_ok(&client, &primary_urls, &primary_urls).await;
     assert_eq!((mirror_wins, count(&ends, End::Failed)), (0, 10));
 }
 
@@ -235,7 +246,7 @@ async fn timeouts_account_for_every_request() {
     assert_eq!(count(&ends, End::TimedOut), 5);
 
     // The fast mirror wins every race; every slow request is cancelled, none is lost.
-    let (ends, mirror_wins) = timeouts::race(&client, &slow_urls, &fast_urls).await;
+    let (ends, mirror_wins) = races::race(&client, &slow_urls, &fast_urls).await;
     assert_eq!(mirror_wins, 5);
     assert_eq!(
         (count(&ends, End::Done), count(&ends, End::Cancelled)),
@@ -246,7 +257,7 @@ async fn timeouts_account_for_every_request() {
         .await
         .unwrap();
     assert_eq!(count(&ends, End::Cancelled), 5);
-    let tally = timeouts::tally(&ends);
+    let tally = tour::timeouts::tally(&ends);
     assert_eq!(tally.total(), 5);
 }
 
@@ -275,8 +286,8 @@ async fn a_blocking_task_stalls_the_ticker_at_least_as_long_as_it_blocks() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn both_mutex_fixes_count_every_increment() {
-    assert_eq!(blocking::scoped_guard(50).await.unwrap(), 50);
-    assert_eq!(blocking::async_mutex(50).await.unwrap(), 50);
+    assert_eq!(mutex_across_await::scoped_guard(50).await.unwrap(), 50);
+    assert_eq!(mutex_across_await::async_mutex(50).await.unwrap(), 50);
 }
 
 #[test]
@@ -344,7 +355,7 @@ fn the_open_file_limit_is_read_on_linux() {
 #[cfg(unix)]
 #[test]
 fn the_service_finishes_in_flight_work_and_exits_cleanly_on_sigint() {
-    let session = shutdown::run_and_interrupt(Path::new(EXE), 300, 2, false, |_| {}).unwrap();
+    let session = tour::shutdown::run_and_interrupt(Path::new(EXE), 300, 2, false, |_| {}).unwrap();
     assert!(session.status.success(), "exit status {}", session.status);
     assert!(session.accepted >= 2);
     assert_eq!(session.finished, session.accepted);
@@ -367,7 +378,7 @@ fn the_service_finishes_in_flight_work_and_exits_cleanly_on_sigint() {
 #[test]
 fn a_second_sigint_aborts_the_drain_and_exits_non_zero() {
     // Jobs of 3 s: the second SIGINT comes long before any in-flight job could finish.
-    let session = shutdown::run_and_interrupt(Path::new(EXE), 3000, 2, true, |_| {}).unwrap();
+    let session = tour::shutdown::run_and_interrupt(Path::new(EXE), 3000, 2, true, |_| {}).unwrap();
     assert_eq!(session.status.code(), Some(1), "{:?}", session.lines);
     assert!(session.aborted >= 1, "{:?}", session.lines);
     assert_eq!(session.finished + session.aborted, session.accepted);

@@ -188,7 +188,7 @@ fn cpu_job_watching(
         );
         let mut n = 1_000_000_000u64;
         while ticks.load(SeqCst) < start + wanted && std::time::Instant::now() < give_up {
-            std::hint::black_box(common::work::is_prime(n));
+            std::hint::black_box(async_io::lessons::cpu_jobs::is_prime(n));
             n += 1;
         }
         ticks.load(SeqCst) - start
@@ -243,7 +243,7 @@ fn exercise_5_returns_the_jobs_result() {
             .unwrap();
         let primes = runtime.block_on(async_io::under_test::off_the_runtime(|| {
             (0..10_000u64)
-                .filter(|&n| common::work::is_prime(n))
+                .filter(|&n| async_io::lessons::cpu_jobs::is_prime(n))
                 .count()
         }));
         assert_eq!(primes, 1_229);
@@ -282,7 +282,7 @@ fn exercise_6_answers_the_country_and_the_flags_size() {
                     server.url(),
                     "BR",
                 ));
-        let expected = async_io::web::FlagInfo {
+        let expected = async_io::lessons::web::FlagInfo {
             cc: "BR".into(),
             country: "Brazil".into(),
             bytes: flag_size(&server, "br"),

@@ -8,9 +8,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::ThreadId;
 use std::time::Duration;
 
-use async_io::runtimes::{
-    cpu_as_tasks, cpu_on_blocking_pool, current_thread, download_all, multi_thread,
-};
+use async_io::lessons::cpu_jobs::{cpu_as_tasks, cpu_on_blocking_pool, is_prime};
+use async_io::lessons::runtimes::{current_thread, download_all, multi_thread};
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 use tokio::runtime::Runtime;
 
@@ -113,10 +112,7 @@ fn cpu_tasks_run_one_at_a_time_on_current_thread() {
                     n.1 = n.1.max(n.0)
                 })
                 .unwrap();
-            let primes = (0..20_000u64)
-                .filter(|&k| common::work::is_prime(k))
-                .count()
-                + i;
+            let primes = (0..20_000u64).filter(|&k| is_prime(k)).count() + i;
             now.lock().map(|mut n| n.0 -= 1).unwrap();
             primes
         }

@@ -6,8 +6,9 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use async_io::web::axum_server::{self, App, Handler};
-use async_io::web::{blocking, load};
+use async_io::lessons::web_async::{self as axum_server, App, Handler};
+use async_io::lessons::web_blocking as blocking;
+use async_io::tour::web::load;
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 
 fn fake(faults: Faults) -> FakeServer {

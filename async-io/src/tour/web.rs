@@ -1,22 +1,6 @@
-//! # web: the same service blocking and async, under load
-//!
-//! Python (the async course's "async web frameworks"): a Flask view that calls two other
-//! services, `meta = requests.get(meta_url, timeout=2).json()` then
-//! `gif = requests.get(gif_url, timeout=2).content`, is moved to an async framework as
-//! `meta, gif = await asyncio.gather(get_json(session, meta_url), get_bytes(session, gif_url))`,
-//! and a load test shows requests per second jump, because the handler spends its time waiting.
-//!
-//! The service: `GET /api/flags/{cc}` answers `{"cc":"BR","country":"Brazil","bytes":1234}`
-//! from the fake server's `/flags/{cc}/metadata.json` and `/flags/{cc}/{cc}.gif`. Errors are JSON
-//! too, `{"error":"...","status":404}`: unknown code 404, malformed code 400, no such route 404,
-//! wrong method 405, upstream error 502, upstream timeout 504. Four servers give it:
-//! [`blocking`] (std::net, a pool of `--workers` threads, ureq: the Rust Book's server), and in
-//! [`axum_server`] the async one (axum, a shared reqwest client, both calls at once) and two
-//! pitfalls (the blocking call inside `async fn`, then moved to `spawn_blocking`). [`load`] is
-//! the load generator: `--connections` clients back to back for `--duration` seconds.
-//!
-//! Each server runs in a child process, the fake server in another, and the load generator here,
-//! so no figure mixes with another; the run is sized to the open-file limit as c10k's is.
+//! The web tour: each server in a child process, the fake server in another, and the load
+//! generator here, so no figure mixes with another; the run is sized to the open-file limit as
+//! c10k's is. `--serve KIND` runs one server alone; `--load URL` only loads a URL.
 //!
 //! Run: `cargo run --release -p async-io -- web --connections 1000 --duration 5` (the tour runs
 //! 200 connections for 1.5 s). Alone: `web --serve async --port 8080` (KIND: blocking, async,
@@ -30,8 +14,6 @@
 //! inside `async fn` down to runtime threads / two latencies; `spawn_blocking` back up to its
 //! pool's size; and `max in flight`, the fake server's peak: at most the workers for blocking.
 
-pub mod axum_server;
-pub mod blocking;
 pub mod load;
 
 use std::path::Path;
@@ -41,100 +23,11 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use common::server::{Faults, RemoteServer, Server};
 use common::{CommonArgs, Outcomes, Row, Table, say};
-use serde::{Deserialize, Serialize};
 
-use crate::c10k::{ServerProcess, open_file_limit};
-use axum_server::{App, Handler};
+use crate::lessons::web_async::{self, App, Handler};
+use crate::lessons::web_blocking;
+use crate::tour::c10k::{ServerProcess, open_file_limit};
 use load::LoadReport;
-
-/// The service's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FlagInfo {
-    pub cc: String,
-    pub country: String,
-    pub bytes: u64,
-}
-
-/// What the fake server's `metadata.json` holds.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Metadata {
-    pub country: String,
-}
-
-/// Every way a request can fail, each with its status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiError {
-    /// 400: a malformed request, or a country code that is not two letters.
-    BadRequest(String),
-    /// 404: the upstream service knows no such country.
-    UnknownCode(String),
-    /// 404: no route for this path.
-    NoRoute,
-    /// 405: the route exists, but only for GET.
-    WrongMethod,
-    /// 408: the client did not send its request in time (blocking server).
-    RequestTimeout,
-    /// 500: a bug of ours (a panicked task).
-    Internal(String),
-    /// 502: the upstream service failed or answered an error.
-    Upstream(String),
-    /// 504: the upstream service did not answer in time.
-    UpstreamTimeout,
-}
-
-impl ApiError {
-    pub fn status(&self) -> u16 {
-        match self {
-            ApiError::BadRequest(_) => 400,
-            ApiError::UnknownCode(_) | ApiError::NoRoute => 404,
-            ApiError::WrongMethod => 405,
-            ApiError::RequestTimeout => 408,
-            ApiError::Internal(_) => 500,
-            ApiError::Upstream(_) => 502,
-            ApiError::UpstreamTimeout => 504,
-        }
-    }
-
-    /// The JSON body: `{"error": "...", "status": 404}`.
-    pub fn body(&self) -> String {
-        serde_json::json!({"error": self.to_string(), "status": self.status()}).to_string()
-    }
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ApiError::BadRequest(why) => write!(f, "bad request: {why}"),
-            ApiError::UnknownCode(cc) => write!(f, "unknown country code {cc}"),
-            ApiError::NoRoute => write!(f, "no such route: try GET /api/flags/{{cc}}"),
-            ApiError::WrongMethod => write!(f, "method not allowed: use GET"),
-            ApiError::RequestTimeout => write!(f, "the request did not arrive in time"),
-            ApiError::Internal(why) => write!(f, "internal error: {why}"),
-            ApiError::Upstream(why) => write!(f, "upstream error: {why}"),
-            ApiError::UpstreamTimeout => write!(f, "upstream timed out"),
-        }
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-/// A country code from the path: two ASCII letters, answered in upper case.
-pub fn country_code(cc: &str) -> Result<String, ApiError> {
-    if cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic()) {
-        Ok(cc.to_ascii_uppercase())
-    } else {
-        Err(ApiError::BadRequest(format!(
-            "a country code is two letters, not {cc:?}"
-        )))
-    }
-}
-
-fn reason(status: u16) -> &'static str {
-    axum::http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
-}
 
 /// The four servers of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -233,13 +126,13 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
         let listener = std::net::TcpListener::bind(("127.0.0.1", web.port))
             .with_context(|| format!("cannot listen on port {}", web.port))?;
         announce(format!("http://{}", listener.local_addr()?));
-        let options = blocking::Options {
+        let options = web_blocking::Options {
             upstream,
             workers,
             read_timeout: READ_TIMEOUT,
             upstream_timeout,
         };
-        return Ok(blocking::serve(listener, options)?);
+        return Ok(web_blocking::serve(listener, options)?);
     }
     let handler = match kind {
         Kind::AsyncBlockingCall => Handler::BlockingCall,
@@ -269,7 +162,7 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
             .with_context(|| format!("cannot listen on port {}", web.port))?;
         let listener = socket.listen(BACKLOG)?;
         announce(format!("http://{}", listener.local_addr()?));
-        axum::serve(listener, axum_server::router(app, handler)).await?;
+        axum::serve(listener, web_async::router(app, handler)).await?;
         Ok(())
     })
 }

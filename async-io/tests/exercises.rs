@@ -8,6 +8,8 @@
 //! thread of its own: a timer inside the runtime would not fire if an attempt blocked the
 //! runtime's threads (with `std::thread::sleep` or a blocking client, say).
 
+mod support;
+
 use std::time::Duration;
 
 use async_io::under_test::{Tally, download_all, download_capped, fetch_with_timeout, pipeline};
@@ -72,7 +74,7 @@ fn client() -> reqwest::Client {
 fn sizes(urls: &[String]) -> Vec<Option<usize>> {
     urls.iter()
         .map(|url| {
-            let mut answer = ureq::get(url).call().ok()?;
+            let mut answer = support::agent().get(url).call().ok()?;
             Some(answer.body_mut().read_to_vec().ok()?.len())
         })
         .collect()
@@ -261,7 +263,8 @@ fn upstream_client(timeout: Duration) -> reqwest::Client {
 /// The flag's size as the fake server serves it.
 fn flag_size(server: &FakeServer, cc: &str) -> u64 {
     let url = flag_url(server, cc);
-    ureq::get(&url)
+    support::agent()
+        .get(&url)
         .call()
         .unwrap()
         .body_mut()
@@ -364,6 +367,7 @@ fn exercise_7_the_blocking_call_leaves_the_runtime_free() {
             });
             let agent: ureq::Agent = ureq::Agent::config_builder()
                 .timeout_global(Some(Duration::from_secs(30)))
+                .proxy(None)
                 .build()
                 .into();
             let runtime = tokio::runtime::Builder::new_current_thread()

@@ -60,6 +60,7 @@ fn start_async(upstream: &str, handler: Handler, upstream_ms: u64) -> String {
             .unwrap(),
         agent: ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
+            .proxy(None)
             .build()
             .into(),
         upstream: upstream.to_string(),
@@ -88,6 +89,7 @@ fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(60)))
+        .proxy(None)
         .build()
         .into()
 }

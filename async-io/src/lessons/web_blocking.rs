@@ -46,7 +46,7 @@ pub struct Options {
 pub fn serve(listener: TcpListener, options: Options) -> io::Result<()> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(options.upstream_timeout))
-        .proxy(None)
+        .proxy(None) // upstream is on loopback: HTTP_PROXY or ALL_PROXY would misroute it
         .build()
         .into();
     // The Book's unbounded channel: every connection is accepted at once and waits here for a

@@ -17,4 +17,5 @@ pub mod web;
 pub mod web_async;
 pub mod web_blocking;
 pub mod web_http;
+pub mod web_pool;
 pub mod web_upstream;

@@ -5,8 +5,7 @@
 //! one after the other with `requests.get(url, timeout=2)`, answers, closes the connection, and
 //! only then takes the next.
 //!
-//! Rust: here the workers are threads: the Rust Book's final-chapter design, a `TcpListener` and
-//! threads that take accepted connections from a shared channel. Each worker holds its
+//! Rust: here the workers are threads, the pool of `web_pool.rs`. Each worker holds its
 //! connection for the whole request, so the pool's size is the number of requests served at
 //! once, and everyone else waits in the channel. The answer says `Connection: close`, as sync WSGI
 //! workers do: a kept-alive idle connection would pin a worker. A deadline on reading the
@@ -21,12 +20,11 @@
 
 use std::io::{self, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::lessons::web::{ApiError, FlagInfo, country_code, reason};
-use crate::lessons::web_http::{Deadline, read_request};
+use crate::lessons::web_http::{Deadline, client_hung_up, read_request};
+use crate::lessons::web_pool::serve_pool;
 use crate::lessons::web_upstream::flag_info_blocking;
 
 /// How the blocking server runs.
@@ -42,55 +40,33 @@ pub struct Options {
     pub upstream_timeout: Duration,
 }
 
-/// Serves forever: accepts connections and hands each to a worker of the pool.
+/// Serves forever: a pool of `options.workers` threads (`web_pool.rs`), each connection
+/// answered by [`handle`].
 pub fn serve(listener: TcpListener, options: Options) -> io::Result<()> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(options.upstream_timeout))
         .proxy(None) // upstream is on loopback: HTTP_PROXY or ALL_PROXY would misroute it
         .build()
         .into();
-    // The Book's unbounded channel: every connection is accepted at once and waits here for a
-    // worker. (A bounded one would leave them in the kernel's listen queue, which std asks to
-    // hold 128: under a burst of connects it overflows, and clients see resets.)
-    let (tx, rx) = mpsc::channel::<TcpStream>();
-    let rx = Arc::new(Mutex::new(rx));
-    for i in 0..options.workers {
-        let (rx, agent, options) = (Arc::clone(&rx), agent.clone(), options.clone());
-        std::thread::Builder::new()
-            .name(format!("worker-{i}"))
-            .spawn(move || {
-                loop {
-                    // The lock is held only while waiting for the next connection.
-                    let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    let Ok(stream) = next else { return };
-                    // A client that hangs up before its answer is its own business.
-                    let _ = handle(stream, &agent, &options);
-                }
-            })?;
-    }
-    for stream in listener.incoming() {
-        match stream {
-            Ok(stream) => tx
-                .send(stream)
-                .map_err(|_| io::Error::other("every worker died"))?,
-            // Out of file descriptors, or a connection reset while queued: wait and carry on.
-            Err(e) => {
-                eprintln!("blocking server: accept failed ({e}); retrying");
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    }
-    Ok(())
+    let workers = options.workers;
+    serve_pool(listener, workers, move |stream| {
+        // A client that hangs up before its answer is its own business.
+        let _ = handle(stream, &agent, &options);
+    })
 }
 
-/// One connection: read one request, answer it, close.
-fn handle(stream: TcpStream, agent: &ureq::Agent, options: &Options) -> io::Result<()> {
+/// One connection: read one request, answer it, close. A client that hung up while its
+/// request waited in the queue (the load generator at its deadline, a browser closed) is
+/// dropped before any upstream call: nobody would read the answer. (A client that only
+/// half-closes after its request, as `nc -N` does, looks the same; HTTP clients do not.)
+pub fn handle(stream: TcpStream, agent: &ureq::Agent, options: &Options) -> io::Result<()> {
     let deadline = Instant::now() + options.read_timeout;
     let mut reader = BufReader::new(Deadline {
         stream: &stream,
         deadline,
     });
     let answer = match read_request(&mut reader) {
+        Ok(Some(_)) if client_hung_up(&stream) => return Ok(()),
         Ok(Some((method, path))) => route(&method, &path, agent, &options.upstream),
         Ok(None) => return Ok(()), // the client closed without a word
         Err(e) if e.kind() == io::ErrorKind::InvalidData => {

@@ -7,7 +7,8 @@
 //! request line, at most 100 headers of at most 8 KiB each, and a body of `Content-Length`
 //! bytes, skipped. A read timeout on the socket bounds each read, as Python's does; the
 //! [`Deadline`] reader bounds the whole request, so a client that trickles a byte at a time
-//! cannot hold a worker forever.
+//! cannot hold a worker forever. And [`client_hung_up`] tells a request whose client has
+//! already gone from one still waiting, so the server need not serve it.
 //!
 //! Run: `cargo run -p async-io -- web --serve blocking --port 8080`, then
 //! `curl localhost:8080/api/flags/br`
@@ -80,4 +81,15 @@ impl Read for Deadline<'_> {
         let mut stream = self.stream;
         stream.read(buf)
     }
+}
+
+/// True if the client has closed its side: the request it sent is all that will ever come, and
+/// nobody waits for the answer. (A peek that would block means it is still there, waiting.)
+pub fn client_hung_up(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let closed = matches!(stream.peek(&mut [0u8; 1]), Ok(0));
+    let _ = stream.set_nonblocking(false);
+    closed
 }

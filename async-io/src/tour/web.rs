@@ -7,7 +7,7 @@
 //! async-blocking-call, async-spawn-blocking), then `curl localhost:8080/api/flags/br`, or
 //! `web --load http://127.0.0.1:8080/api/flags/br --connections 100 --duration 5 [--json]`.
 //!
-//! Look for: `requests_per_s` and its fraction of the row's ideal (printed under the table);
+//! Look for: items/s (successful answers per second) and its fraction of the row's ideal;
 //! blocking at its ceiling of workers / two latencies while most of its requests wait and are cut
 //! (t/o); async near connections / one latency at 200 connections, with p99 close to the latency
 //! (at 1,000 the 2 cores become the limit: about two thirds of it in release); the blocking call
@@ -167,23 +167,41 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
     })
 }
 
-/// A load run as a table row: items are the requests sent, wall the duration; `breakdown` adds
-/// the errors by kind (status_4xx, status_5xx, connection_errors), which `err` sums.
+/// A load run as a table row: items are the requests sent, wall the duration, and the rate
+/// (items/s, `items_per_s` and `extra.requests_per_s` in JSON) the successful answers per second.
+/// Error answers and connection failures are `err`, the requests unanswered at the deadline
+/// `t/o` (`extra.unanswered` in JSON). The percentiles count every request sent: one that falls
+/// among the unanswered reads `>= ` its age at the deadline in the table, and in JSON stays a
+/// number with `extra.pNN_at_least: true`. `breakdown` adds the errors by kind (status_4xx,
+/// status_5xx, connection_errors).
 pub fn load_row(label: &str, report: &LoadReport, breakdown: bool) -> Row {
-    // No answers, no percentiles: `null` in JSON, `-` in the table.
-    let ms = |p: f64| report.percentile(p).map(|d| d.as_secs_f64() * 1e3);
     let outcomes = Outcomes {
         ok: report.ok,
         errors: Some(report.status_4xx + report.status_5xx + report.connection_errors),
-        timed_out: Some(report.timed_out),
+        timed_out: Some(report.unanswered()),
         ..Outcomes::default()
     };
-    let row = Row::new(label, report.sent as usize, report.duration)
+    let mut row = Row::new(label, report.sent as usize, report.duration)
         .outcomes(outcomes)
-        .extra("requests_per_s", report.requests_per_s())
-        .extra("p50_ms", ms(50.0))
-        .extra("p90_ms", ms(90.0))
-        .extra("p99_ms", ms(99.0));
+        .rate(report.requests_per_s());
+    let json = common::cli::json_mode();
+    if json {
+        row = row
+            .extra("requests_per_s", report.requests_per_s())
+            .extra("unanswered", report.unanswered());
+    }
+    for (key, p) in [("p50_ms", 50.0), ("p90_ms", 90.0), ("p99_ms", 99.0)] {
+        // Nothing sent, no percentiles: `null` in JSON, `-` in the table.
+        let got = report.percentile(p);
+        row = match got {
+            Some(p) if json => row
+                .extra(key, p.ms())
+                .extra(&key.replace("_ms", "_at_least"), p.at_least),
+            Some(p) if p.at_least => row.extra(key, p.to_string()),
+            Some(p) => row.extra(key, p.ms()),
+            None => row.extra(key, serde_json::Value::Null),
+        };
+    }
     if !breakdown {
         return row;
     }
@@ -203,17 +221,26 @@ fn load_alone(
     counts: &[usize],
     duration: Duration,
 ) -> anyhow::Result<()> {
-    let mut table = Table::new("web", args)
-        .different_work()
-        .bar_on("requests_per_s");
+    let mut table = Table::new("web", args).different_work();
     let mut answered = 0;
+    // This process holds one descriptor per connection.
+    let fits = open_file_limit().map(|limit| limit.saturating_sub(SPARE_FDS).max(1) as usize);
     for &n in counts {
+        let n = match fits {
+            Some(fits) if n > fits => {
+                say!(
+                    "the open-file limit allows {fits} connections here, not {n} (raise it with `ulimit -n`)"
+                );
+                fits
+            }
+            _ => n,
+        };
         say!(
             "loading {url} with {n} connections for {:.1} s",
             duration.as_secs_f64()
         );
         let report = load_blocking(url, n, duration)?;
-        answered += report.latencies.len();
+        answered += report.ok + report.status_4xx + report.status_5xx;
         table.push(load_row(&format!("{n} connections"), &report, true));
     }
     table.print();
@@ -277,9 +304,7 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         "each server first warms up for {} ms with as many clients as it serves at once (not counted)",
         warm_up.as_millis()
     );
-    let mut table = Table::new("web", args)
-        .different_work()
-        .bar_on("requests_per_s");
+    let mut table = Table::new("web", args).different_work().bar_on("of ideal");
     let mut summary = Vec::new();
     for &n in &counts {
         let mut rates = Vec::new();
@@ -330,10 +355,19 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
                 ],
             )?;
             // The warm-up: as many clients as the server serves at once, not counted, so its
-            // upstream connections are open, as a running service's are, and nothing is left
-            // queued for the measured run.
+            // upstream connections are open, as a running service's are. The requests it cut
+            // at its deadline may still be running in the server (a blocking worker or a
+            // spawn_blocking closure cannot be cancelled): wait until the fake server has
+            // nothing in flight before the measured run starts.
             let url = format!("{}/api/flags/br", server.url);
             load_blocking(&url, at_once, warm_up)?;
+            let limit = 2 * Duration::from_millis(web.upstream_timeout_ms) + Duration::from_secs(2);
+            if !wait_idle(&upstream, limit)? {
+                say!(
+                    "  (the fake server was still busy {} ms after the warm-up)",
+                    limit.as_millis()
+                );
+            }
             upstream.reset_stats()?;
             let report = load_blocking(&url, n, duration)?;
             drop(server);
@@ -343,7 +377,7 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
                 load_row(&format!("{label}, {n} conn"), &report, false)
                     .workers(pool)
                     .max_in_flight(peak)
-                    .extra("of ideal", format!("{:.2}", rate / ideal)),
+                    .extra("of ideal", rate / ideal),
             );
             rates.push((kind, rate, ideal, report));
         }
@@ -351,10 +385,13 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
     }
     table.print();
     say!(
-        "items: requests sent, each answered (ok, or err for an error status), failed to connect (err), or cut"
+        "items: requests sent, each answered (ok, or err for an error status), failed to connect (err), or unanswered"
     );
     say!(
-        "at the deadline (t/o: one per connection still waiting); requests_per_s counts the answers alone"
+        "at the deadline (t/o: one per connection still waiting); items/s counts the ok answers alone (requests_per_s)"
+    );
+    say!(
+        "p50/p90/p99: of every request sent; `>= X` where the rank falls among the unanswered, X the age it had reached"
     );
     say!("max in flight: the fake server's peak of upstream calls at once");
     say!(
@@ -369,9 +406,12 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         };
         let aim = |text: &'static str| if goals && *n == 1000 { text } else { "" };
         let errors = a.3.status_4xx + a.3.status_5xx + a.3.connection_errors;
-        let p99 = a.3.percentile(99.0).unwrap_or_default().as_secs_f64() / lat_s;
+        let p99 = a.3.percentile(99.0).map_or("-".to_string(), |p| {
+            let at_least = if p.at_least { ">= " } else { "" };
+            format!("{at_least}{:.1}x", p.latency.as_secs_f64() / lat_s)
+        });
         say!(
-            "{n} connections, async: {:.0}/s = {:.2} of the ideal {:.0}/s{}, p99 {p99:.1}x the latency{}, {errors} errors{}, {:.1}x blocking{}",
+            "{n} connections, async: {:.0}/s = {:.2} of the ideal {:.0}/s{}, p99 {p99} the latency{}, {errors} errors{}, {:.1}x blocking{}",
             a.1,
             a.1 / a.2,
             a.2,
@@ -382,12 +422,13 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
             aim(" (aim >= 25x)"),
         );
         say!(
-            "{n} connections, blocking: {:.1}/s against its ceiling of {:.1}/s ({:+.0}%{}); p50 {:.0} ms, most of it waiting for a worker",
+            "{n} connections, blocking: {:.1}/s against its ceiling of {:.1}/s ({:+.0}%{}); p50 {} ms, most of it waiting for a worker",
             b.1,
             b.2,
             (b.1 / b.2 - 1.0) * 100.0,
             aim(", aim within 10%"),
-            b.3.percentile(50.0).unwrap_or_default().as_secs_f64() * 1e3
+            b.3.percentile(50.0)
+                .map_or("-".to_string(), |p| format!("{p:.0}"))
         );
     }
     if cfg!(debug_assertions) {
@@ -396,4 +437,24 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         );
     }
     Ok(())
+}
+
+/// Waits until the fake server has had nothing in flight, and received nothing new, for two
+/// polls in a row (one poll could fall between a request's two upstream calls). False if it
+/// was still busy after `limit`.
+fn wait_idle(upstream: &RemoteServer, limit: Duration) -> anyhow::Result<bool> {
+    let deadline = std::time::Instant::now() + limit;
+    let mut last = None;
+    loop {
+        let stats = upstream.stats()?;
+        let now = (stats.in_flight, stats.requests);
+        if stats.in_flight == 0 && last == Some(now) {
+            return Ok(true);
+        }
+        if std::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        last = Some(now);
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -1,5 +1,6 @@
 //! Tests of the demos: the behaviour each one claims, checked without timing anything.
-//! Where time matters at all, the margins are whole seconds against milliseconds.
+//! Where time matters at all, the margins are whole seconds against milliseconds, or the test
+//! runs on tokio's paused clock (timers only, no real I/O).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -61,7 +62,9 @@ fn client() -> reqwest::Client {
     flags::client(Duration::from_secs(60)).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
+// Timers only: on tokio's paused clock, which jumps to the next timer whenever every task
+// waits, so the order is decided by the delays alone, however busy the machine.
+#[tokio::test(flavor = "current_thread", start_paused = true)]
 async fn gather_keeps_spawn_order_and_join_set_gives_finishing_order() {
     let ms = Duration::from_millis;
     // Every job is still waiting when the last one starts, so all three are in flight at once.
@@ -184,10 +187,10 @@ fn a_task_finished_by_the_deadline_counts_as_done_even_if_not_yet_joined() {
             set.spawn(async { End::Done });
         }
         set.spawn(std::future::pending::<End>());
-        // The 20 finish on the workers while this thread is busy past the deadline: none has
-        // been joined when it is checked.
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(100);
-        std::thread::sleep(Duration::from_millis(300));
+        // The 20 finish on the workers while this thread is busy past the deadline (seconds
+        // for what takes microseconds): none has been joined when it is checked.
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
+        std::thread::sleep(Duration::from_millis(2_500));
         let ends = timeouts::join_by(set, deadline).await.unwrap();
         assert_eq!(
             (count(&ends, End::Done), count(&ends, End::TimedOut)),
@@ -202,7 +205,8 @@ async fn select_keeps_a_fast_failure_and_select_ok_the_first_success() {
         error_rate: 1.0,
         ..Faults::default()
     };
-    let (primary, mirror) = (server(failing), server(slow(200)));
+    // The mirror answers after 2 s; the primary's 503 comes at once.
+    let (primary, mirror) = (server(failing), server(slow(2_000)));
     let (primary_urls, mirror_urls) = (flag_urls(&primary, 5), flag_urls(&mirror, 5));
     let client = client();
 
@@ -391,30 +395,30 @@ fn a_second_sigint_aborts_the_drain_and_exits_non_zero() {
 }
 
 /// The service's loop on its own, with a channel standing in for Ctrl-C: the test sends the
-/// "signals" from the log, so it needs no timing.
-#[test]
-fn serve_drains_on_the_first_interrupt_and_aborts_on_the_second() {
+/// "signals" from the log, and the jobs are timers on tokio's paused clock, which moves only
+/// when every task waits: nothing here depends on how busy the machine is.
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn serve_drains_on_the_first_interrupt_and_aborts_on_the_second() {
     use futures::channel::mpsc;
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        for twice in [false, true] {
-            let (tx, rx) = mpsc::unbounded();
-            let log = |line: &str| {
-                let drain = line.starts_with("Ctrl-C: no new work");
-                if line == "accepted job 4" || (twice && drain) {
-                    tx.unbounded_send(()).unwrap();
-                }
-            };
-            let takes = Duration::from_millis(if twice { 300 } else { 90 });
-            let s = shutdown::serve(rx, takes, log).await.unwrap();
-            assert!(s.accepted >= 4, "{s:?}");
-            assert_eq!(s.finished + s.aborted, s.accepted, "{s:?}");
-            assert_eq!(s.forced, twice, "{s:?}");
-            if twice {
-                // Job 4 started moments ago and takes 300 ms: it was aborted at least.
-                assert!(s.aborted >= 1, "{s:?}");
-            } else {
-                assert_eq!(s.aborted, 0, "{s:?}");
+    for twice in [false, true] {
+        let (tx, rx) = mpsc::unbounded();
+        let log = |line: &str| {
+            let drain = line.starts_with("Ctrl-C: no new work");
+            if line == "accepted job 4" || (twice && drain) {
+                tx.unbounded_send(()).unwrap();
             }
+        };
+        let takes = Duration::from_millis(if twice { 300 } else { 90 });
+        let s = shutdown::serve(rx, takes, log).await.unwrap();
+        assert!(s.accepted >= 4, "{s:?}");
+        assert_eq!(s.finished + s.aborted, s.accepted, "{s:?}");
+        assert_eq!(s.forced, twice, "{s:?}");
+        if twice {
+            // Job 4 started at this very moment of the paused clock and takes 300 ms: the
+            // second interrupt aborted it at least.
+            assert!(s.aborted >= 1, "{s:?}");
+        } else {
+            assert_eq!(s.aborted, 0, "{s:?}");
         }
-    });
+    }
 }

@@ -348,10 +348,44 @@ fn a_server_process_that_does_not_start_is_killed_and_reaped() {
     assert_eq!(our_children_named("yes"), Vec::<u32>::new());
 }
 
+/// Started with a soft limit of 256 open files (macOS's default), the tour raises it to the
+/// hard limit and runs the full size instead of shrinking it.
+#[cfg(unix)]
+#[test]
+fn a_low_open_file_limit_is_raised_to_the_hard_one() {
+    let hard = c10k::open_file_limits().unwrap().1;
+    if hard < 1_000 {
+        return; // nothing to raise it to here
+    }
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -Sn 256 && exec \"$0\" runtimes --quick --count 400",
+            EXE,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("raised the open-file limit from 256 to "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("downloads instead of 400"), "{stdout}");
+}
+
 #[test]
 fn the_open_file_limit_is_read_on_linux() {
     if cfg!(target_os = "linux") {
         assert!(c10k::open_file_limit().is_some_and(|n| n > 0));
+        // Raised to the hard limit where that is a number the kernel takes.
+        c10k::raise_open_file_limit();
+        let (soft, hard) = c10k::open_file_limits().unwrap();
+        assert!(soft == hard || hard == u64::MAX, "soft {soft}, hard {hard}");
         assert!(c10k::peak_memory_kib().is_some_and(|n| n > 0));
     }
 }

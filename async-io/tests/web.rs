@@ -452,3 +452,46 @@ fn the_web_rows_state_one_rate_successful_answers_per_second() {
         assert!(row["extra"]["p99_at_least"].is_boolean(), "{row}");
     }
 }
+
+/// A server under a parent process (`--parent-pipe`) returns from main, exit code 0, once the
+/// parent closes its stdin: no `process::exit` from a helper thread.
+#[test]
+fn a_child_server_exits_cleanly_when_its_parent_closes_the_pipe() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    for kind in ["blocking", "async"] {
+        let mut child = Command::new(support::EXE)
+            .args([
+                "web-child",
+                "--serve",
+                kind,
+                "--port",
+                "0",
+                "--parent-pipe",
+                "--quick",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut url = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut url)
+            .unwrap();
+        assert!(url.starts_with("http://"), "{kind}: {url:?}");
+        drop(child.stdin.take());
+        let waited = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if waited.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{kind}: still running 30 s after its stdin closed");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "{kind}: {status}");
+    }
+}

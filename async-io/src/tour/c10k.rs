@@ -17,7 +17,9 @@ use common::{CommonArgs, Row, Table, say};
 
 use crate::lessons::c10k_threads::{BUFFER, THREAD_STACK};
 
-pub use limits::{open_file_limit, peak_memory_kib, thread_limit};
+pub use limits::{
+    open_file_limit, open_file_limits, peak_memory_kib, raise_open_file_limit, thread_limit,
+};
 pub use process::{Measured, ServerProcess, child, measure, serve_child};
 
 /// One way of running the requests, each measured in its own child process.

@@ -95,6 +95,27 @@ const BACKLOG: u32 = 4096;
 /// `web --serve KIND` (and `web-child`, its quiet form for a parent process): binds
 /// 127.0.0.1:`port`, prints the URL as the first line on stdout, and serves.
 pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()> {
+    let (owned_args, owned_web) = (args.clone(), web.clone());
+    if !web.parent_pipe {
+        return serve_forever(owned_args, owned_web, kind);
+    }
+    // Under a parent process: serve on a thread of its own until the parent closes our stdin
+    // (or the server fails), then return, and main's exit code ends the server's threads.
+    let (ended, end) = std::sync::mpsc::channel();
+    let server_ended = ended.clone();
+    std::thread::spawn(move || {
+        let _ = server_ended.send(serve_forever(owned_args, owned_web, kind));
+    });
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = ended.send(Ok(()));
+    });
+    end.recv().unwrap_or(Ok(()))
+}
+
+/// The server itself: returns only if it fails.
+fn serve_forever(args: CommonArgs, web: WebArgs, kind: Kind) -> anyhow::Result<()> {
+    let args = &args;
     let embedded;
     let upstream = match &args.server {
         Some(url) => RemoteServer::connect(url)?.url().to_string(),
@@ -105,12 +126,6 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
     };
     let upstream_timeout = Duration::from_millis(web.upstream_timeout_ms);
     let workers = args.workers_or(8);
-    if web.parent_pipe {
-        std::thread::spawn(|| {
-            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
-            std::process::exit(0);
-        });
-    }
     let (upstream_url, quiet) = (upstream.clone(), web.parent_pipe);
     let announce = move |url: String| {
         println!("{url}");

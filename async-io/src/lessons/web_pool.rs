@@ -32,7 +32,9 @@ where
 {
     // The Book's unbounded channel: every connection is accepted at once and waits here for a
     // worker. (A bounded one would leave them in the kernel's listen queue, which std asks to
-    // hold 128: under a burst of connects it overflows, and clients see resets.)
+    // hold 128: under a burst of connects it overflows, and clients see resets.) std's mpsc has
+    // one receiver, hence the Book's `Arc<Mutex<Receiver>>`; crossbeam-channel's receivers
+    // clone, and are the idiom where that crate is a dependency (not here: std only).
     let (tx, rx) = mpsc::channel::<TcpStream>();
     let rx = Arc::new(Mutex::new(rx));
     let handle = Arc::new(handle);

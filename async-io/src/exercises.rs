@@ -97,11 +97,11 @@ pub async fn flag_info(
     client: &reqwest::Client,
     upstream: &str,
     cc: &str,
-) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
+) -> Result<crate::lessons::web::FlagInfo, crate::lessons::web::ApiError> {
     todo!("exercise 6: fetch the metadata and the flag at once, map failures to statuses")
 }
 
-/// Exercise 7: `crate::web::blocking::flag_info(&agent, &upstream, &cc)` is the same service
+/// Exercise 7: `crate::lessons::web_upstream::flag_info_blocking(&agent, &upstream, &cc)` is the same service
 /// with a blocking client (ureq). Call it from this `async fn` without stalling the runtime: the
 /// tests run several of these at once on a single-threaded runtime and expect their upstream
 /// calls to overlap. If the blocking code panics, answer `ApiError::Internal(why)` (500).
@@ -111,6 +111,6 @@ pub async fn flag_info_blocking(
     agent: ureq::Agent,
     upstream: String,
     cc: String,
-) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
+) -> Result<crate::lessons::web::FlagInfo, crate::lessons::web::ApiError> {
     todo!("exercise 7: move the blocking call to tokio's blocking pool")
 }

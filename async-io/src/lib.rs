@@ -1,19 +1,10 @@
 //! asyncio in Rust: the tokio section of the Python concurrency talks.
 //!
-//! Each module is one demo (`cargo run -p async-io -- <demo>`); `exercises` is the attendee's
-//! file and `solutions` its answers. Tests reach both through [`under_test`].
+//! `lessons` holds the snippets to copy, `tour` the measured story of each demo (`cargo run -p
+//! async-io -- <demo>`); `exercises` is the attendee's file and `solutions` its answers. Tests reach both through [`under_test`].
 
-pub mod anatomy;
-pub mod blocking;
-pub mod c10k;
-pub mod flags;
-pub mod producer_consumer;
-pub mod runtimes;
-pub mod semaphore;
-pub mod server_stats;
-pub mod shutdown;
-pub mod timeouts;
-pub mod web;
+pub mod lessons;
+pub mod tour;
 
 pub mod exercises;
 pub mod solutions;

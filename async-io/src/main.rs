@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use async_io::{
+use async_io::tour::{
     anatomy, blocking, c10k, flags, producer_consumer, runtimes, semaphore, shutdown, timeouts, web,
 };
 use clap::{Parser, ValueEnum};
@@ -77,6 +77,17 @@ enum Demo {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli.common.init();
+    // Raised once here, so every demo and every child process started from here has it.
+    let raised = c10k::raise_open_file_limit();
+    // Not in the child processes, nor where the first line on stdout is a server's URL.
+    let child = cli.web.serve.is_some()
+        || matches!(
+            cli.demo,
+            Some(Demo::ServeChild | Demo::C10kChild | Demo::Service | Demo::WebChild)
+        );
+    if let (Some((from, to)), false) = (raised, child) {
+        common::say!("raised the open-file limit from {from} to {to}, the most this system allows");
+    }
     common::cli::exit_code(run(&cli))
 }
 

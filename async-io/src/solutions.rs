@@ -124,8 +124,8 @@ pub async fn flag_info(
     client: &reqwest::Client,
     upstream: &str,
     cc: &str,
-) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
-    use crate::web::{ApiError, FlagInfo, Metadata};
+) -> Result<crate::lessons::web::FlagInfo, crate::lessons::web::ApiError> {
+    use crate::lessons::web::{ApiError, FlagInfo, Metadata};
     async fn get(client: &reqwest::Client, url: String, cc: &str) -> Result<Vec<u8>, ApiError> {
         let failed = |e: reqwest::Error| {
             if e.is_timeout() {
@@ -165,8 +165,10 @@ pub async fn flag_info_blocking(
     agent: ureq::Agent,
     upstream: String,
     cc: String,
-) -> Result<crate::web::FlagInfo, crate::web::ApiError> {
-    tokio::task::spawn_blocking(move || crate::web::blocking::flag_info(&agent, &upstream, &cc))
-        .await
-        .map_err(|e| crate::web::ApiError::Internal(e.to_string()))?
+) -> Result<crate::lessons::web::FlagInfo, crate::lessons::web::ApiError> {
+    tokio::task::spawn_blocking(move || {
+        crate::lessons::web_upstream::flag_info_blocking(&agent, &upstream, &cc)
+    })
+    .await
+    .map_err(|e| crate::lessons::web::ApiError::Internal(e.to_string()))?
 }

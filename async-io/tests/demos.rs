@@ -1,11 +1,18 @@
 //! Tests of the demos: the behaviour each one claims, checked without timing anything.
-//! Where time matters at all, the margins are whole seconds against milliseconds.
+//! Where time matters at all, the margins are whole seconds against milliseconds, or the test
+//! runs on tokio's paused clock (timers only, no real I/O).
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_io::timeouts::End;
-use async_io::{anatomy, blocking, c10k, flags, producer_consumer, semaphore, shutdown, timeouts};
+use async_io::lessons::timeouts::End;
+use async_io::lessons::{
+    anatomy, blocking, flags, mutex_across_await, producer_consumer, races, semaphore, shutdown,
+    timeouts,
+};
+use async_io::tour;
+use async_io::tour::c10k;
 use common::server::{FakeServer, Faults, RemoteServer, Rendezvous, Server, ServerConfig};
 
 const EXE: &str = env!("CARGO_BIN_EXE_async-io");
@@ -55,15 +62,22 @@ fn client() -> reqwest::Client {
     flags::client(Duration::from_secs(60)).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
+// Timers only: on tokio's paused clock, which jumps to the next timer whenever every task
+// waits, so the order is decided by the delays alone, however busy the machine.
+#[tokio::test(flavor = "current_thread", start_paused = true)]
 async fn gather_keeps_spawn_order_and_join_set_gives_finishing_order() {
     let ms = Duration::from_millis;
     // Every job is still waiting when the last one starts, so all three are in flight at once.
     let jobs = [("slow", ms(900)), ("fast", ms(300)), ("middle", ms(600))];
-    let (gathered, peak) = anatomy::gather(&jobs).await.unwrap();
+    let in_flight = Arc::new(tour::anatomy::InFlight::default());
+    let gathered = anatomy::gather(tour::anatomy::counted(&jobs, &in_flight))
+        .await
+        .unwrap();
     assert_eq!(gathered, ["slow", "fast", "middle"]);
-    assert_eq!(peak, 3);
-    let (completed, _) = anatomy::as_completed(&jobs).await.unwrap();
+    assert_eq!(in_flight.peak(), 3);
+    let completed = anatomy::as_completed(tour::anatomy::counted(&jobs, &in_flight))
+        .await
+        .unwrap();
     assert_eq!(completed, ["fast", "middle", "slow"]);
 }
 
@@ -107,7 +121,7 @@ async fn flags_count_not_found_and_errors() {
     let mut urls = flag_urls(&server, 3);
     urls.push(format!("{}/flags/zz/zz.gif", server.url()));
     let results = flags::concurrent(&client(), &urls).await;
-    let tally = flags::tally(&results);
+    let tally = tour::flags::tally(&results);
     assert_eq!(
         (tally.ok, tally.not_found, tally.errors),
         (3, Some(1), Some(0))
@@ -173,10 +187,10 @@ fn a_task_finished_by_the_deadline_counts_as_done_even_if_not_yet_joined() {
             set.spawn(async { End::Done });
         }
         set.spawn(std::future::pending::<End>());
-        // The 20 finish on the workers while this thread is busy past the deadline: none has
-        // been joined when it is checked.
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(100);
-        std::thread::sleep(Duration::from_millis(300));
+        // The 20 finish on the workers while this thread is busy past the deadline (seconds
+        // for what takes microseconds): none has been joined when it is checked.
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
+        std::thread::sleep(Duration::from_millis(2_500));
         let ends = timeouts::join_by(set, deadline).await.unwrap();
         assert_eq!(
             (count(&ends, End::Done), count(&ends, End::TimedOut)),
@@ -191,12 +205,13 @@ async fn select_keeps_a_fast_failure_and_select_ok_the_first_success() {
         error_rate: 1.0,
         ..Faults::default()
     };
-    let (primary, mirror) = (server(failing), server(slow(200)));
+    // The mirror answers after 2 s; the primary's 503 comes at once.
+    let (primary, mirror) = (server(failing), server(slow(2_000)));
     let (primary_urls, mirror_urls) = (flag_urls(&primary, 5), flag_urls(&mirror, 5));
     let client = client();
 
     // First to finish: the primary's instant 503 wins every race.
-    let (ends, mirror_wins) = timeouts::race(&client, &primary_urls, &mirror_urls).await;
+    let (ends, mirror_wins) = races::race(&client, &primary_urls, &mirror_urls).await;
     assert_eq!(mirror_wins, 0);
     assert_eq!(
         (count(&ends, End::Failed), count(&ends, End::Cancelled)),
@@ -204,12 +219,12 @@ async fn select_keeps_a_fast_failure_and_select_ok_the_first_success() {
     );
 
     // First to succeed: the 503 drops out and the mirror's answer wins.
-    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &mirror_urls).await;
+    let (ends, mirror_wins) = races::race_ok(&client, &primary_urls, &mirror_urls).await;
     assert_eq!(mirror_wins, 5);
     assert_eq!((count(&ends, End::Done), count(&ends, End::Failed)), (5, 5));
 
     // Both fail: both are counted as failed, none is lost.
-    let (ends, mirror_wins) = timeouts::race_ok(&client, &primary_urls, &primary_urls).await;
+    let (ends, mirror_wins) = races::race_ok(&client, &primary_urls, &primary_urls).await;
     assert_eq!((mirror_wins, count(&ends, End::Failed)), (0, 10));
 }
 
@@ -235,7 +250,7 @@ async fn timeouts_account_for_every_request() {
     assert_eq!(count(&ends, End::TimedOut), 5);
 
     // The fast mirror wins every race; every slow request is cancelled, none is lost.
-    let (ends, mirror_wins) = timeouts::race(&client, &slow_urls, &fast_urls).await;
+    let (ends, mirror_wins) = races::race(&client, &slow_urls, &fast_urls).await;
     assert_eq!(mirror_wins, 5);
     assert_eq!(
         (count(&ends, End::Done), count(&ends, End::Cancelled)),
@@ -246,7 +261,7 @@ async fn timeouts_account_for_every_request() {
         .await
         .unwrap();
     assert_eq!(count(&ends, End::Cancelled), 5);
-    let tally = timeouts::tally(&ends);
+    let tally = tour::timeouts::tally(&ends);
     assert_eq!(tally.total(), 5);
 }
 
@@ -275,8 +290,8 @@ async fn a_blocking_task_stalls_the_ticker_at_least_as_long_as_it_blocks() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn both_mutex_fixes_count_every_increment() {
-    assert_eq!(blocking::scoped_guard(50).await.unwrap(), 50);
-    assert_eq!(blocking::async_mutex(50).await.unwrap(), 50);
+    assert_eq!(mutex_across_await::scoped_guard(50).await.unwrap(), 50);
+    assert_eq!(mutex_across_await::async_mutex(50).await.unwrap(), 50);
 }
 
 #[test]
@@ -333,10 +348,44 @@ fn a_server_process_that_does_not_start_is_killed_and_reaped() {
     assert_eq!(our_children_named("yes"), Vec::<u32>::new());
 }
 
+/// Started with a soft limit of 256 open files (macOS's default), the tour raises it to the
+/// hard limit and runs the full size instead of shrinking it.
+#[cfg(unix)]
+#[test]
+fn a_low_open_file_limit_is_raised_to_the_hard_one() {
+    let hard = c10k::open_file_limits().unwrap().1;
+    if hard < 1_000 {
+        return; // nothing to raise it to here
+    }
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -Sn 256 && exec \"$0\" runtimes --quick --count 400",
+            EXE,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("raised the open-file limit from 256 to "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("downloads instead of 400"), "{stdout}");
+}
+
 #[test]
 fn the_open_file_limit_is_read_on_linux() {
     if cfg!(target_os = "linux") {
         assert!(c10k::open_file_limit().is_some_and(|n| n > 0));
+        // Raised to the hard limit where that is a number the kernel takes.
+        c10k::raise_open_file_limit();
+        let (soft, hard) = c10k::open_file_limits().unwrap();
+        assert!(soft == hard || hard == u64::MAX, "soft {soft}, hard {hard}");
         assert!(c10k::peak_memory_kib().is_some_and(|n| n > 0));
     }
 }
@@ -344,7 +393,7 @@ fn the_open_file_limit_is_read_on_linux() {
 #[cfg(unix)]
 #[test]
 fn the_service_finishes_in_flight_work_and_exits_cleanly_on_sigint() {
-    let session = shutdown::run_and_interrupt(Path::new(EXE), 300, 2, false, |_| {}).unwrap();
+    let session = tour::shutdown::run_and_interrupt(Path::new(EXE), 300, 2, false, |_| {}).unwrap();
     assert!(session.status.success(), "exit status {}", session.status);
     assert!(session.accepted >= 2);
     assert_eq!(session.finished, session.accepted);
@@ -367,7 +416,7 @@ fn the_service_finishes_in_flight_work_and_exits_cleanly_on_sigint() {
 #[test]
 fn a_second_sigint_aborts_the_drain_and_exits_non_zero() {
     // Jobs of 3 s: the second SIGINT comes long before any in-flight job could finish.
-    let session = shutdown::run_and_interrupt(Path::new(EXE), 3000, 2, true, |_| {}).unwrap();
+    let session = tour::shutdown::run_and_interrupt(Path::new(EXE), 3000, 2, true, |_| {}).unwrap();
     assert_eq!(session.status.code(), Some(1), "{:?}", session.lines);
     assert!(session.aborted >= 1, "{:?}", session.lines);
     assert_eq!(session.finished + session.aborted, session.accepted);
@@ -380,30 +429,30 @@ fn a_second_sigint_aborts_the_drain_and_exits_non_zero() {
 }
 
 /// The service's loop on its own, with a channel standing in for Ctrl-C: the test sends the
-/// "signals" from the log, so it needs no timing.
-#[test]
-fn serve_drains_on_the_first_interrupt_and_aborts_on_the_second() {
+/// "signals" from the log, and the jobs are timers on tokio's paused clock, which moves only
+/// when every task waits: nothing here depends on how busy the machine is.
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn serve_drains_on_the_first_interrupt_and_aborts_on_the_second() {
     use futures::channel::mpsc;
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        for twice in [false, true] {
-            let (tx, rx) = mpsc::unbounded();
-            let log = |line: &str| {
-                let drain = line.starts_with("Ctrl-C: no new work");
-                if line == "accepted job 4" || (twice && drain) {
-                    tx.unbounded_send(()).unwrap();
-                }
-            };
-            let takes = Duration::from_millis(if twice { 300 } else { 90 });
-            let s = shutdown::serve(rx, takes, log).await.unwrap();
-            assert!(s.accepted >= 4, "{s:?}");
-            assert_eq!(s.finished + s.aborted, s.accepted, "{s:?}");
-            assert_eq!(s.forced, twice, "{s:?}");
-            if twice {
-                // Job 4 started moments ago and takes 300 ms: it was aborted at least.
-                assert!(s.aborted >= 1, "{s:?}");
-            } else {
-                assert_eq!(s.aborted, 0, "{s:?}");
+    for twice in [false, true] {
+        let (tx, rx) = mpsc::unbounded();
+        let log = |line: &str| {
+            let drain = line.starts_with("Ctrl-C: no new work");
+            if line == "accepted job 4" || (twice && drain) {
+                tx.unbounded_send(()).unwrap();
             }
+        };
+        let takes = Duration::from_millis(if twice { 300 } else { 90 });
+        let s = shutdown::serve(rx, takes, log).await.unwrap();
+        assert!(s.accepted >= 4, "{s:?}");
+        assert_eq!(s.finished + s.aborted, s.accepted, "{s:?}");
+        assert_eq!(s.forced, twice, "{s:?}");
+        if twice {
+            // Job 4 started at this very moment of the paused clock and takes 300 ms: the
+            // second interrupt aborted it at least.
+            assert!(s.aborted >= 1, "{s:?}");
+        } else {
+            assert_eq!(s.aborted, 0, "{s:?}");
         }
-    });
+    }
 }

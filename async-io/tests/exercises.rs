@@ -8,6 +8,8 @@
 //! thread of its own: a timer inside the runtime would not fire if an attempt blocked the
 //! runtime's threads (with `std::thread::sleep` or a blocking client, say).
 
+mod support;
+
 use std::time::Duration;
 
 use async_io::under_test::{Tally, download_all, download_capped, fetch_with_timeout, pipeline};
@@ -72,7 +74,7 @@ fn client() -> reqwest::Client {
 fn sizes(urls: &[String]) -> Vec<Option<usize>> {
     urls.iter()
         .map(|url| {
-            let mut answer = ureq::get(url).call().ok()?;
+            let mut answer = support::agent().get(url).call().ok()?;
             Some(answer.body_mut().read_to_vec().ok()?.len())
         })
         .collect()
@@ -188,7 +190,7 @@ fn cpu_job_watching(
         );
         let mut n = 1_000_000_000u64;
         while ticks.load(SeqCst) < start + wanted && std::time::Instant::now() < give_up {
-            std::hint::black_box(common::work::is_prime(n));
+            std::hint::black_box(async_io::lessons::cpu_jobs::is_prime(n));
             n += 1;
         }
         ticks.load(SeqCst) - start
@@ -243,7 +245,7 @@ fn exercise_5_returns_the_jobs_result() {
             .unwrap();
         let primes = runtime.block_on(async_io::under_test::off_the_runtime(|| {
             (0..10_000u64)
-                .filter(|&n| common::work::is_prime(n))
+                .filter(|&n| async_io::lessons::cpu_jobs::is_prime(n))
                 .count()
         }));
         assert_eq!(primes, 1_229);
@@ -261,7 +263,8 @@ fn upstream_client(timeout: Duration) -> reqwest::Client {
 /// The flag's size as the fake server serves it.
 fn flag_size(server: &FakeServer, cc: &str) -> u64 {
     let url = flag_url(server, cc);
-    ureq::get(&url)
+    support::agent()
+        .get(&url)
         .call()
         .unwrap()
         .body_mut()
@@ -282,7 +285,7 @@ fn exercise_6_answers_the_country_and_the_flags_size() {
                     server.url(),
                     "BR",
                 ));
-        let expected = async_io::web::FlagInfo {
+        let expected = async_io::lessons::web::FlagInfo {
             cc: "BR".into(),
             country: "Brazil".into(),
             bytes: flag_size(&server, "br"),
@@ -364,6 +367,7 @@ fn exercise_7_the_blocking_call_leaves_the_runtime_free() {
             });
             let agent: ureq::Agent = ureq::Agent::config_builder()
                 .timeout_global(Some(Duration::from_secs(30)))
+                .proxy(None)
                 .build()
                 .into();
             let runtime = tokio::runtime::Builder::new_current_thread()

@@ -3,18 +3,18 @@
 //! everything on one thread, and the multi-thread runtime and `spawn_blocking` run CPU jobs at
 //! the same time.
 
+mod support;
+
 use std::collections::HashSet;
+use std::process::Command;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::ThreadId;
 use std::time::Duration;
 
-use async_io::runtimes::{
-    cpu_as_tasks, cpu_on_blocking_pool, current_thread, download_all, multi_thread,
-};
+use async_io::lessons::cpu_jobs::{cpu_as_tasks, cpu_on_blocking_pool, is_prime};
+use async_io::lessons::runtimes::{current_thread, download_all, multi_thread};
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 use tokio::runtime::Runtime;
-
-const EXE: &str = env!("CARGO_BIN_EXE_async-io");
 
 fn distinct<T>(results: &[(T, ThreadId)]) -> usize {
     results
@@ -113,10 +113,7 @@ fn cpu_tasks_run_one_at_a_time_on_current_thread() {
                     n.1 = n.1.max(n.0)
                 })
                 .unwrap();
-            let primes = (0..20_000u64)
-                .filter(|&k| common::work::is_prime(k))
-                .count()
-                + i;
+            let primes = (0..20_000u64).filter(|&k| is_prime(k)).count() + i;
             now.lock().map(|mut n| n.0 -= 1).unwrap();
             primes
         }
@@ -160,28 +157,28 @@ fn spawn_blocking_runs_jobs_at_once_even_beside_a_current_thread_runtime() {
 
 #[test]
 fn the_demo_accounts_for_every_download_and_job() {
-    let out = std::process::Command::new(EXE)
-        .args(["runtimes", "--quick", "--json", "--count", "40"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let rows = support::json_rows(
+        Command::new(support::EXE).args(["runtimes", "--quick", "--count", "40"]),
     );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<&str> = stdout.lines().collect();
-    assert_eq!(rows.len(), 6, "{stdout}");
+    assert_eq!(rows.len(), 6, "{rows:?}");
     for row in &rows[..2] {
-        assert!(row.contains("\"variant\":\"downloads: "), "{row}");
-        assert!(
-            row.contains("\"items\":40") && row.contains("\"ok\":40"),
+        let variant = row["variant"].as_str().unwrap_or_default();
+        assert!(variant.starts_with("downloads: "), "{row}");
+        assert_eq!(
+            (row["items"].as_u64(), row["ok"].as_u64()),
+            (Some(40), Some(40)),
             "{row}"
         );
-        assert!(row.contains("\"errors\":0"), "{row}");
+        assert_eq!(row["errors"].as_u64(), Some(0), "{row}");
     }
     for row in &rows[2..] {
-        assert!(row.contains("\"variant\":\"CPU jobs: "), "{row}");
+        let variant = row["variant"].as_str().unwrap_or_default();
+        assert!(variant.starts_with("CPU jobs: "), "{row}");
     }
-    assert!(rows[0].contains("\"threads used\":1"), "{}", rows[0]);
+    assert_eq!(
+        rows[0]["extra"]["threads used"].as_u64(),
+        Some(1),
+        "{}",
+        rows[0]
+    );
 }

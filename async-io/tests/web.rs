@@ -2,12 +2,16 @@
 //! upstream calls in flight as the fake server counts them, and load counts that add up. No test
 //! times anything; the only durations are limits far from what they bound.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::process::Command;
 use std::time::Duration;
 
-use async_io::web::axum_server::{self, App, Handler};
-use async_io::web::{blocking, load};
+use async_io::lessons::web_async::{self as axum_server, App, Handler};
+use async_io::lessons::web_blocking as blocking;
+use async_io::tour::web::load;
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 
 fn fake(faults: Faults) -> FakeServer {
@@ -59,6 +63,7 @@ fn start_async(upstream: &str, handler: Handler, upstream_ms: u64) -> String {
             .unwrap(),
         agent: ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
+            .proxy(None)
             .build()
             .into(),
         upstream: upstream.to_string(),
@@ -87,6 +92,7 @@ fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(60)))
+        .proxy(None)
         .build()
         .into()
 }
@@ -269,8 +275,13 @@ fn the_blocking_server_refuses_malformed_requests() {
 fn adds_up(r: &load::LoadReport) {
     let total = r.ok + r.status_4xx + r.status_5xx + r.timed_out + r.connection_errors;
     assert_eq!(total, r.sent, "{r:?}");
-    let answered = r.ok + r.status_4xx + r.status_5xx;
-    assert_eq!(r.latencies.len() as u64, answered);
+    // Every request sent is in the percentiles: ended ones in the histogram, cut ones by age.
+    assert_eq!(
+        r.latencies.total() + r.cut_ages.len() as u64,
+        r.sent,
+        "{r:?}"
+    );
+    assert_eq!(r.cut_ages.len() as u64, r.timed_out, "{r:?}");
     assert!(
         r.timed_out <= r.connections as u64,
         "at most one cut per connection: {r:?}"
@@ -345,4 +356,142 @@ fn a_blocking_call_inside_async_holds_a_runtime_thread_and_spawn_blocking_does_n
         8,
         "every request on its own blocking thread"
     );
+}
+
+#[test]
+fn a_client_that_hung_up_in_the_queue_is_dropped_not_served() {
+    // One worker, and upstream calls of 1 s each: request A holds the worker for 2 s.
+    let upstream = fake(Faults {
+        latency_ms: 1_000,
+        ..Faults::default()
+    });
+    let url = start_blocking(upstream.url(), 1, Duration::from_secs(30), 30_000);
+    let a = {
+        let url = format!("{url}/api/flags/br");
+        std::thread::spawn(move || call("GET", &url).0)
+    };
+    let waited = std::time::Instant::now();
+    while upstream.stats().in_flight == 0 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "A never reached upstream"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // B sends its request while A is served, then hangs up before its turn.
+    let mut b = TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    b.write_all(b"GET /api/flags/de HTTP/1.1\r\nhost: x\r\n\r\n")
+        .unwrap();
+    drop(b);
+    // C waits behind both and is served.
+    let (status, body) = call("GET", &format!("{url}/api/flags/fr"));
+    assert_eq!((status, body["cc"].as_str()), (200, Some("FR")));
+    assert_eq!(a.join().unwrap(), 200);
+    // Two upstream calls for A and two for C: none for B.
+    assert_eq!(upstream.stats().requests, 4, "{:?}", upstream.stats());
+}
+
+#[test]
+fn a_panicking_handler_does_not_shrink_the_pool() {
+    use async_io::lessons::web_pool::serve_pool;
+    use std::io::{BufRead, BufReader};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Two workers. `/panic` panics; `/pair` answers 200 only once both workers hold a `/pair`
+    // at the same time (or 500 after 20 s), so it needs the whole pool.
+    let in_pair = std::sync::Arc::new(AtomicUsize::new(0));
+    std::thread::spawn(move || {
+        serve_pool(listener, 2, move |mut stream| {
+            let mut line = String::new();
+            BufReader::new(&stream).read_line(&mut line).unwrap();
+            assert!(!line.contains("/panic"), "the handler's bug");
+            in_pair.fetch_add(1, Ordering::SeqCst);
+            let waited = std::time::Instant::now();
+            while in_pair.load(Ordering::SeqCst) < 2 && waited.elapsed() < Duration::from_secs(20) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let status = if in_pair.load(Ordering::SeqCst) >= 2 {
+                200
+            } else {
+                500
+            };
+            let answer = format!(
+                "HTTP/1.1 {status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        })
+    });
+    for _ in 0..4 {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.write_all(b"GET /panic HTTP/1.1\r\n\r\n").unwrap();
+        let _ = s.read_to_end(&mut Vec::new()); // closed when the handler panics
+    }
+    let pair: Vec<_> = (0..2)
+        .map(|_| std::thread::spawn(move || call("GET", &format!("http://{addr}/pair")).0))
+        .collect();
+    for p in pair {
+        assert_eq!(p.join().unwrap(), 200, "both workers still serve");
+    }
+}
+
+#[test]
+fn the_web_rows_state_one_rate_successful_answers_per_second() {
+    let rows = support::json_rows(Command::new(support::EXE).args(["web", "--quick"]));
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    for row in &rows {
+        let wall = row["wall_s"].as_f64().unwrap();
+        let ok = row["ok"].as_f64().unwrap();
+        let rate = row["items_per_s"].as_f64().unwrap();
+        assert!((rate - ok / wall).abs() < 1e-6, "{row}");
+        assert_eq!(row["extra"]["requests_per_s"].as_f64(), Some(rate), "{row}");
+        assert_eq!(row["extra"]["unanswered"], row["timed_out"], "{row}");
+        assert!(row["extra"]["p99_ms"].is_number(), "{row}");
+        assert!(row["extra"]["p99_at_least"].is_boolean(), "{row}");
+    }
+}
+
+/// A server under a parent process (`--parent-pipe`) returns from main, exit code 0, once the
+/// parent closes its stdin: no `process::exit` from a helper thread.
+#[test]
+fn a_child_server_exits_cleanly_when_its_parent_closes_the_pipe() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    for kind in ["blocking", "async"] {
+        let mut child = Command::new(support::EXE)
+            .args([
+                "web-child",
+                "--serve",
+                kind,
+                "--port",
+                "0",
+                "--parent-pipe",
+                "--quick",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut url = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut url)
+            .unwrap();
+        assert!(url.starts_with("http://"), "{kind}: {url:?}");
+        drop(child.stdin.take());
+        let waited = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if waited.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{kind}: still running 30 s after its stdin closed");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "{kind}: {status}");
+    }
 }

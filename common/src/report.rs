@@ -96,6 +96,9 @@ pub struct Row {
     /// False when this row did less or other work than the first (it cancelled, it stopped
     /// early): it shows no speedup.
     pub same_work: bool,
+    /// The row's own throughput, per second, where items over wall time would say something
+    /// else (a load test's successful answers per second); `None`: items over wall time.
+    pub rate: Option<f64>,
 }
 
 impl Row {
@@ -112,6 +115,7 @@ impl Row {
             extra: Map::new(),
             spans: Vec::new(),
             same_work: true,
+            rate: None,
         }
     }
 
@@ -149,9 +153,17 @@ impl Row {
         self
     }
 
-    /// Items per second of wall time.
+    /// States the row's throughput (the table's items/s, JSON's `items_per_s`) when items over
+    /// wall time is not it, e.g. a load test's successful answers per second.
+    pub fn rate(mut self, per_s: f64) -> Self {
+        self.rate = Some(per_s);
+        self
+    }
+
+    /// Items per second of wall time, or the rate the row stated with [`Row::rate`].
     pub fn items_per_s(&self) -> f64 {
-        self.items as f64 / self.wall.as_secs_f64().max(1e-9)
+        self.rate
+            .unwrap_or_else(|| self.items as f64 / self.wall.as_secs_f64().max(1e-9))
     }
 }
 
@@ -541,6 +553,30 @@ mod tests {
                 .extra("frames", 12),
         );
         t
+    }
+
+    #[test]
+    fn a_stated_rate_is_the_tables_and_the_jsons_throughput() {
+        let mut t = table();
+        // 100 requests sent in 2 s, of which 30 answered: 15 per second, not 50.
+        t.push(Row::new("load", 100, Duration::from_secs(2)).rate(15.0));
+        assert_eq!(t.rows()[2].items_per_s(), 15.0);
+        assert_eq!(t.rows()[0].items_per_s(), 10.0); // no stated rate: items over wall time
+        let json: Vec<Value> = t
+            .to_json_lines()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(json[2]["items_per_s"], 15.0);
+        assert_eq!(json[0]["items_per_s"], 10.0);
+        let load_line = t
+            .render()
+            .lines()
+            .find(|l| l.starts_with("load"))
+            .unwrap()
+            .to_string();
+        assert!(load_line.contains(&fmt_rate(15.0)), "{load_line}");
+        assert!(!load_line.contains(&fmt_rate(50.0)), "{load_line}");
     }
 
     #[test]

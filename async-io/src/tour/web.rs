@@ -1,37 +1,19 @@
-//! # web: the same service blocking and async, under load
-//!
-//! Python (the async course's "async web frameworks"): a Flask view that calls two other
-//! services, `meta = requests.get(meta_url, timeout=2).json()` then
-//! `gif = requests.get(gif_url, timeout=2).content`, is moved to an async framework as
-//! `meta, gif = await asyncio.gather(get_json(session, meta_url), get_bytes(session, gif_url))`,
-//! and a load test shows requests per second jump, because the handler spends its time waiting.
-//!
-//! The service: `GET /api/flags/{cc}` answers `{"cc":"BR","country":"Brazil","bytes":1234}`
-//! from the fake server's `/flags/{cc}/metadata.json` and `/flags/{cc}/{cc}.gif`. Errors are JSON
-//! too, `{"error":"...","status":404}`: unknown code 404, malformed code 400, no such route 404,
-//! wrong method 405, upstream error 502, upstream timeout 504. Four servers give it:
-//! [`blocking`] (std::net, a pool of `--workers` threads, ureq: the Rust Book's server), and in
-//! [`axum_server`] the async one (axum, a shared reqwest client, both calls at once) and two
-//! pitfalls (the blocking call inside `async fn`, then moved to `spawn_blocking`). [`load`] is
-//! the load generator: `--connections` clients back to back for `--duration` seconds.
-//!
-//! Each server runs in a child process, the fake server in another, and the load generator here,
-//! so no figure mixes with another; the run is sized to the open-file limit as c10k's is.
+//! The web tour: each server in a child process, the fake server in another, and the load
+//! generator here, so no figure mixes with another; the run is sized to the open-file limit as
+//! c10k's is. `--serve KIND` runs one server alone; `--load URL` only loads a URL.
 //!
 //! Run: `cargo run --release -p async-io -- web --connections 1000 --duration 5` (the tour runs
 //! 200 connections for 1.5 s). Alone: `web --serve async --port 8080` (KIND: blocking, async,
 //! async-blocking-call, async-spawn-blocking), then `curl localhost:8080/api/flags/br`, or
 //! `web --load http://127.0.0.1:8080/api/flags/br --connections 100 --duration 5 [--json]`.
 //!
-//! Look for: `requests_per_s` and its fraction of the row's ideal (printed under the table);
+//! Look for: items/s (successful answers per second) and its fraction of the row's ideal;
 //! blocking at its ceiling of workers / two latencies while most of its requests wait and are cut
 //! (t/o); async near connections / one latency at 200 connections, with p99 close to the latency
 //! (at 1,000 the 2 cores become the limit: about two thirds of it in release); the blocking call
 //! inside `async fn` down to runtime threads / two latencies; `spawn_blocking` back up to its
 //! pool's size; and `max in flight`, the fake server's peak: at most the workers for blocking.
 
-pub mod axum_server;
-pub mod blocking;
 pub mod load;
 
 use std::path::Path;
@@ -41,100 +23,11 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use common::server::{Faults, RemoteServer, Server};
 use common::{CommonArgs, Outcomes, Row, Table, say};
-use serde::{Deserialize, Serialize};
 
-use crate::c10k::{ServerProcess, open_file_limit};
-use axum_server::{App, Handler};
+use crate::lessons::web_async::{self, App, Handler};
+use crate::lessons::web_blocking;
+use crate::tour::c10k::{ServerProcess, open_file_limit};
 use load::LoadReport;
-
-/// The service's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FlagInfo {
-    pub cc: String,
-    pub country: String,
-    pub bytes: u64,
-}
-
-/// What the fake server's `metadata.json` holds.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Metadata {
-    pub country: String,
-}
-
-/// Every way a request can fail, each with its status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiError {
-    /// 400: a malformed request, or a country code that is not two letters.
-    BadRequest(String),
-    /// 404: the upstream service knows no such country.
-    UnknownCode(String),
-    /// 404: no route for this path.
-    NoRoute,
-    /// 405: the route exists, but only for GET.
-    WrongMethod,
-    /// 408: the client did not send its request in time (blocking server).
-    RequestTimeout,
-    /// 500: a bug of ours (a panicked task).
-    Internal(String),
-    /// 502: the upstream service failed or answered an error.
-    Upstream(String),
-    /// 504: the upstream service did not answer in time.
-    UpstreamTimeout,
-}
-
-impl ApiError {
-    pub fn status(&self) -> u16 {
-        match self {
-            ApiError::BadRequest(_) => 400,
-            ApiError::UnknownCode(_) | ApiError::NoRoute => 404,
-            ApiError::WrongMethod => 405,
-            ApiError::RequestTimeout => 408,
-            ApiError::Internal(_) => 500,
-            ApiError::Upstream(_) => 502,
-            ApiError::UpstreamTimeout => 504,
-        }
-    }
-
-    /// The JSON body: `{"error": "...", "status": 404}`.
-    pub fn body(&self) -> String {
-        serde_json::json!({"error": self.to_string(), "status": self.status()}).to_string()
-    }
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ApiError::BadRequest(why) => write!(f, "bad request: {why}"),
-            ApiError::UnknownCode(cc) => write!(f, "unknown country code {cc}"),
-            ApiError::NoRoute => write!(f, "no such route: try GET /api/flags/{{cc}}"),
-            ApiError::WrongMethod => write!(f, "method not allowed: use GET"),
-            ApiError::RequestTimeout => write!(f, "the request did not arrive in time"),
-            ApiError::Internal(why) => write!(f, "internal error: {why}"),
-            ApiError::Upstream(why) => write!(f, "upstream error: {why}"),
-            ApiError::UpstreamTimeout => write!(f, "upstream timed out"),
-        }
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-/// A country code from the path: two ASCII letters, answered in upper case.
-pub fn country_code(cc: &str) -> Result<String, ApiError> {
-    if cc.len() == 2 && cc.bytes().all(|b| b.is_ascii_alphabetic()) {
-        Ok(cc.to_ascii_uppercase())
-    } else {
-        Err(ApiError::BadRequest(format!(
-            "a country code is two letters, not {cc:?}"
-        )))
-    }
-}
-
-fn reason(status: u16) -> &'static str {
-    axum::http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
-}
 
 /// The four servers of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -202,6 +95,27 @@ const BACKLOG: u32 = 4096;
 /// `web --serve KIND` (and `web-child`, its quiet form for a parent process): binds
 /// 127.0.0.1:`port`, prints the URL as the first line on stdout, and serves.
 pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()> {
+    let (owned_args, owned_web) = (args.clone(), web.clone());
+    if !web.parent_pipe {
+        return serve_forever(owned_args, owned_web, kind);
+    }
+    // Under a parent process: serve on a thread of its own until the parent closes our stdin
+    // (or the server fails), then return, and main's exit code ends the server's threads.
+    let (ended, end) = std::sync::mpsc::channel();
+    let server_ended = ended.clone();
+    std::thread::spawn(move || {
+        let _ = server_ended.send(serve_forever(owned_args, owned_web, kind));
+    });
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = ended.send(Ok(()));
+    });
+    end.recv().unwrap_or(Ok(()))
+}
+
+/// The server itself: returns only if it fails.
+fn serve_forever(args: CommonArgs, web: WebArgs, kind: Kind) -> anyhow::Result<()> {
+    let args = &args;
     let embedded;
     let upstream = match &args.server {
         Some(url) => RemoteServer::connect(url)?.url().to_string(),
@@ -212,12 +126,6 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
     };
     let upstream_timeout = Duration::from_millis(web.upstream_timeout_ms);
     let workers = args.workers_or(8);
-    if web.parent_pipe {
-        std::thread::spawn(|| {
-            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
-            std::process::exit(0);
-        });
-    }
     let (upstream_url, quiet) = (upstream.clone(), web.parent_pipe);
     let announce = move |url: String| {
         println!("{url}");
@@ -233,13 +141,13 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
         let listener = std::net::TcpListener::bind(("127.0.0.1", web.port))
             .with_context(|| format!("cannot listen on port {}", web.port))?;
         announce(format!("http://{}", listener.local_addr()?));
-        let options = blocking::Options {
+        let options = web_blocking::Options {
             upstream,
             workers,
             read_timeout: READ_TIMEOUT,
             upstream_timeout,
         };
-        return Ok(blocking::serve(listener, options)?);
+        return Ok(web_blocking::serve(listener, options)?);
     }
     let handler = match kind {
         Kind::AsyncBlockingCall => Handler::BlockingCall,
@@ -269,28 +177,46 @@ pub fn serve(args: &CommonArgs, web: &WebArgs, kind: Kind) -> anyhow::Result<()>
             .with_context(|| format!("cannot listen on port {}", web.port))?;
         let listener = socket.listen(BACKLOG)?;
         announce(format!("http://{}", listener.local_addr()?));
-        axum::serve(listener, axum_server::router(app, handler)).await?;
+        axum::serve(listener, web_async::router(app, handler)).await?;
         Ok(())
     })
 }
 
-/// A load run as a table row: items are the requests sent, wall the duration; `breakdown` adds
-/// the errors by kind (status_4xx, status_5xx, connection_errors), which `err` sums.
+/// A load run as a table row: items are the requests sent, wall the duration, and the rate
+/// (items/s, `items_per_s` and `extra.requests_per_s` in JSON) the successful answers per second.
+/// Error answers and connection failures are `err`, the requests unanswered at the deadline
+/// `t/o` (`extra.unanswered` in JSON). The percentiles count every request sent: one that falls
+/// among the unanswered reads `>= ` its age at the deadline in the table, and in JSON stays a
+/// number with `extra.pNN_at_least: true`. `breakdown` adds the errors by kind (status_4xx,
+/// status_5xx, connection_errors).
 pub fn load_row(label: &str, report: &LoadReport, breakdown: bool) -> Row {
-    // No answers, no percentiles: `null` in JSON, `-` in the table.
-    let ms = |p: f64| report.percentile(p).map(|d| d.as_secs_f64() * 1e3);
     let outcomes = Outcomes {
         ok: report.ok,
         errors: Some(report.status_4xx + report.status_5xx + report.connection_errors),
-        timed_out: Some(report.timed_out),
+        timed_out: Some(report.unanswered()),
         ..Outcomes::default()
     };
-    let row = Row::new(label, report.sent as usize, report.duration)
+    let mut row = Row::new(label, report.sent as usize, report.duration)
         .outcomes(outcomes)
-        .extra("requests_per_s", report.requests_per_s())
-        .extra("p50_ms", ms(50.0))
-        .extra("p90_ms", ms(90.0))
-        .extra("p99_ms", ms(99.0));
+        .rate(report.requests_per_s());
+    let json = common::cli::json_mode();
+    if json {
+        row = row
+            .extra("requests_per_s", report.requests_per_s())
+            .extra("unanswered", report.unanswered());
+    }
+    for (key, p) in [("p50_ms", 50.0), ("p90_ms", 90.0), ("p99_ms", 99.0)] {
+        // Nothing sent, no percentiles: `null` in JSON, `-` in the table.
+        let got = report.percentile(p);
+        row = match got {
+            Some(p) if json => row
+                .extra(key, p.ms())
+                .extra(&key.replace("_ms", "_at_least"), p.at_least),
+            Some(p) if p.at_least => row.extra(key, p.to_string()),
+            Some(p) => row.extra(key, p.ms()),
+            None => row.extra(key, serde_json::Value::Null),
+        };
+    }
     if !breakdown {
         return row;
     }
@@ -310,17 +236,26 @@ fn load_alone(
     counts: &[usize],
     duration: Duration,
 ) -> anyhow::Result<()> {
-    let mut table = Table::new("web", args)
-        .different_work()
-        .bar_on("requests_per_s");
+    let mut table = Table::new("web", args).different_work();
     let mut answered = 0;
+    // This process holds one descriptor per connection.
+    let fits = open_file_limit().map(|limit| limit.saturating_sub(SPARE_FDS).max(1) as usize);
     for &n in counts {
+        let n = match fits {
+            Some(fits) if n > fits => {
+                say!(
+                    "the open-file limit allows {fits} connections here, not {n} (raise it with `ulimit -n`)"
+                );
+                fits
+            }
+            _ => n,
+        };
         say!(
             "loading {url} with {n} connections for {:.1} s",
             duration.as_secs_f64()
         );
         let report = load_blocking(url, n, duration)?;
-        answered += report.latencies.len();
+        answered += report.ok + report.status_4xx + report.status_5xx;
         table.push(load_row(&format!("{n} connections"), &report, true));
     }
     table.print();
@@ -384,9 +319,7 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         "each server first warms up for {} ms with as many clients as it serves at once (not counted)",
         warm_up.as_millis()
     );
-    let mut table = Table::new("web", args)
-        .different_work()
-        .bar_on("requests_per_s");
+    let mut table = Table::new("web", args).different_work().bar_on("of ideal");
     let mut summary = Vec::new();
     for &n in &counts {
         let mut rates = Vec::new();
@@ -437,10 +370,19 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
                 ],
             )?;
             // The warm-up: as many clients as the server serves at once, not counted, so its
-            // upstream connections are open, as a running service's are, and nothing is left
-            // queued for the measured run.
+            // upstream connections are open, as a running service's are. The requests it cut
+            // at its deadline may still be running in the server (a blocking worker or a
+            // spawn_blocking closure cannot be cancelled): wait until the fake server has
+            // nothing in flight before the measured run starts.
             let url = format!("{}/api/flags/br", server.url);
             load_blocking(&url, at_once, warm_up)?;
+            let limit = 2 * Duration::from_millis(web.upstream_timeout_ms) + Duration::from_secs(2);
+            if !wait_idle(&upstream, limit)? {
+                say!(
+                    "  (the fake server was still busy {} ms after the warm-up)",
+                    limit.as_millis()
+                );
+            }
             upstream.reset_stats()?;
             let report = load_blocking(&url, n, duration)?;
             drop(server);
@@ -450,7 +392,7 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
                 load_row(&format!("{label}, {n} conn"), &report, false)
                     .workers(pool)
                     .max_in_flight(peak)
-                    .extra("of ideal", format!("{:.2}", rate / ideal)),
+                    .extra("of ideal", rate / ideal),
             );
             rates.push((kind, rate, ideal, report));
         }
@@ -458,10 +400,13 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
     }
     table.print();
     say!(
-        "items: requests sent, each answered (ok, or err for an error status), failed to connect (err), or cut"
+        "items: requests sent, each answered (ok, or err for an error status), failed to connect (err), or unanswered"
     );
     say!(
-        "at the deadline (t/o: one per connection still waiting); requests_per_s counts the answers alone"
+        "at the deadline (t/o: one per connection still waiting); items/s counts the ok answers alone (requests_per_s)"
+    );
+    say!(
+        "p50/p90/p99: of every request sent; `>= X` where the rank falls among the unanswered, X the age it had reached"
     );
     say!("max in flight: the fake server's peak of upstream calls at once");
     say!(
@@ -476,9 +421,12 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         };
         let aim = |text: &'static str| if goals && *n == 1000 { text } else { "" };
         let errors = a.3.status_4xx + a.3.status_5xx + a.3.connection_errors;
-        let p99 = a.3.percentile(99.0).unwrap_or_default().as_secs_f64() / lat_s;
+        let p99 = a.3.percentile(99.0).map_or("-".to_string(), |p| {
+            let at_least = if p.at_least { ">= " } else { "" };
+            format!("{at_least}{:.1}x", p.latency.as_secs_f64() / lat_s)
+        });
         say!(
-            "{n} connections, async: {:.0}/s = {:.2} of the ideal {:.0}/s{}, p99 {p99:.1}x the latency{}, {errors} errors{}, {:.1}x blocking{}",
+            "{n} connections, async: {:.0}/s = {:.2} of the ideal {:.0}/s{}, p99 {p99} the latency{}, {errors} errors{}, {:.1}x blocking{}",
             a.1,
             a.1 / a.2,
             a.2,
@@ -489,12 +437,13 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
             aim(" (aim >= 25x)"),
         );
         say!(
-            "{n} connections, blocking: {:.1}/s against its ceiling of {:.1}/s ({:+.0}%{}); p50 {:.0} ms, most of it waiting for a worker",
+            "{n} connections, blocking: {:.1}/s against its ceiling of {:.1}/s ({:+.0}%{}); p50 {} ms, most of it waiting for a worker",
             b.1,
             b.2,
             (b.1 / b.2 - 1.0) * 100.0,
             aim(", aim within 10%"),
-            b.3.percentile(50.0).unwrap_or_default().as_secs_f64() * 1e3
+            b.3.percentile(50.0)
+                .map_or("-".to_string(), |p| format!("{p:.0}"))
         );
     }
     if cfg!(debug_assertions) {
@@ -503,4 +452,24 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         );
     }
     Ok(())
+}
+
+/// Waits until the fake server has had nothing in flight, and received nothing new, for two
+/// polls in a row (one poll could fall between a request's two upstream calls). False if it
+/// was still busy after `limit`.
+fn wait_idle(upstream: &RemoteServer, limit: Duration) -> anyhow::Result<bool> {
+    let deadline = std::time::Instant::now() + limit;
+    let mut last = None;
+    loop {
+        let stats = upstream.stats()?;
+        let now = (stats.in_flight, stats.requests);
+        if stats.in_flight == 0 && last == Some(now) {
+            return Ok(true);
+        }
+        if std::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        last = Some(now);
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -3,7 +3,7 @@
 //! Under `--server URL` the server is another process and [`Server::stats`] is an HTTP call
 //! made with a blocking client (ureq): called straight from an `async fn`, it would hold the
 //! runtime thread for a whole round trip, and every task on that thread would wait with it.
-//! So the demos make these calls through `spawn_blocking`, as `blocking.rs` teaches. (With the
+//! So the demos make these calls through `spawn_blocking`, as the blocking lesson teaches. (With the
 //! built-in server the call is a few atomic loads, but the demos cannot know which they have.)
 
 use std::sync::Arc;

@@ -14,7 +14,9 @@ use clap::ValueEnum;
 use common::server::{FakeServer, ServerConfig};
 use common::{CommonArgs, Outcomes};
 
-use super::{Client, Variant, peak_memory_kib, tasks, threads};
+use super::{Variant, peak_memory_kib};
+use crate::lessons::c10k::{Client, tasks};
+use crate::lessons::c10k_threads::threads;
 
 /// What a child process measured.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! Python: `sem = asyncio.Semaphore(10)` and `async with sem: return await get_flag(cc)` in each
 //! coroutine, so that at most 10 downloads hit the server at once however many are gathered.
 //!
-//! `tokio::sync::Semaphore` is the same tool. Put it in an `Arc`, and acquire the permit
+//! Rust: `tokio::sync::Semaphore` is the same tool. Put it in an `Arc`, and acquire the permit
 //! *inside* the spawned task with `acquire_owned`: the permit then lives as long as the task's
 //! request and is released when it is dropped, even if the task fails. (Acquiring in the
 //! spawning loop also works, but then the loop itself waits, which is a different design.)
@@ -17,14 +17,9 @@
 //! `download_capped` has the signature of exercise 2 in `src/exercises.rs`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use common::server::{Faults, Server};
-use common::{CommonArgs, Outcomes, Row, Table, say};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-
-use crate::server_stats;
 
 /// Downloads every URL, one task each, with at most `limit` requests in flight at once.
 /// Returns each body's length in the order of `urls`, `None` for a download that failed (an
@@ -62,68 +57,4 @@ pub async fn download_capped(
 async fn body_len(client: &reqwest::Client, url: &str) -> reqwest::Result<usize> {
     let answer = client.get(url).send().await?.error_for_status()?;
     Ok(answer.bytes().await?.len())
-}
-
-#[tokio::main]
-pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Result<()> {
-    let count = args.count_or(20, 20);
-    let latency = args.latency_or(50, 5);
-    let caps: Vec<usize> = match concurrency {
-        Some(m) => vec![m],
-        None => [1, 2, 5, 10, 20]
-            .into_iter()
-            .filter(|&m| m <= count)
-            .collect(),
-    };
-    let server = Arc::new(Server::start(args, Faults::from_args(args, 50, 5))?);
-    let urls: Vec<String> = common::data::country_codes(count)
-        .into_iter()
-        .map(|cc| server.flag_url(cc))
-        .collect();
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(latency + Duration::from_secs(10))
-        .build()?;
-    say!(
-        "{count} flags at {} ms, capped at {caps:?} in flight",
-        latency.as_millis()
-    );
-
-    let mut table = Table::new("semaphore", args).timeline();
-    let mut peaks = Vec::new();
-    for &cap in &caps {
-        server_stats::reset_stats(&server).await?;
-        let watch = Instant::now();
-        let lengths = download_capped(&client, &urls, cap).await;
-        let wall = watch.elapsed();
-        let peak = server_stats::stats(&server).await?.max_in_flight;
-        let spans = server_stats::spans(&server).await?; // the server's view: waves of `cap` requests
-        let ok = lengths.iter().filter(|len| len.is_some()).count() as u64;
-        let outcomes = Outcomes {
-            ok,
-            errors: Some(count as u64 - ok),
-            ..Outcomes::default()
-        };
-        let row = Row::new(format!("Semaphore::new({cap})"), count, wall).workers(cap);
-        let matches = if peak == cap.min(count) as u64 {
-            "yes"
-        } else {
-            "no"
-        };
-        table.push(
-            row.max_in_flight(peak)
-                .outcomes(outcomes)
-                .spans(spans)
-                .extra("peak == cap", matches),
-        );
-        peaks.push((cap, peak));
-    }
-    table.print();
-
-    // What was claimed: the cap is never exceeded. (Reaching it exactly is what the tests prove
-    // with the server's rendezvous; here it depends on the latency being long enough.)
-    for (cap, peak) in peaks {
-        anyhow::ensure!(peak <= cap as u64, "cap {cap} exceeded: {peak} in flight");
-    }
-    Ok(())
 }

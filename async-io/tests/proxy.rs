@@ -70,9 +70,8 @@ fn the_web_servers_upstream_clients_ignore_the_proxy_variables() {
     }
 }
 
-/// The whole tour behind the dead proxy: no row has an error. Ignored until the shared crate's
-/// `RemoteServer` agent (common/src/server/remote.rs) ignores the proxy too, since c10k and web
-/// reach their fake-server child through it; with that one line, this passes (checked by hand).
+/// The whole tour behind the dead proxy: no row has an error. c10k and web reach their
+/// fake-server child through the shared crate's `RemoteServer` agent, which ignores the proxy too.
 #[test]
 fn the_whole_tour_ignores_the_proxy_variables() {
     let rows = json_rows(behind_dead_proxy(Command::new(EXE).arg("--quick")));

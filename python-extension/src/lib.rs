@@ -83,7 +83,6 @@ fn panic_on_purpose() {
 /// A one-use barrier for `parties` threads that gives up after a timeout: once that many have
 /// arrived, every wait returns true. The test's proof that Python threads run at the same time.
 #[pyclass]
-#[derive(Debug)]
 struct Barrier {
     parties: usize,
     arrived: Mutex<usize>,
@@ -91,7 +90,9 @@ struct Barrier {
 }
 
 impl Barrier {
-    fn wait_here(&self, timeout: Duration) -> bool {
+    fn wait_here(&self, timeout_s: f64) -> PyResult<bool> {
+        let timeout = Duration::try_from_secs_f64(timeout_s)
+            .map_err(|_| PyValueError::new_err(format!("need timeout_s >= 0, got {timeout_s}")))?;
         let mut arrived = self.arrived.lock().unwrap_or_else(PoisonError::into_inner);
         *arrived += 1;
         self.all_here.notify_all();
@@ -103,7 +104,7 @@ impl Barrier {
         if !passed {
             *arrived -= 1; // gave up: no longer waiting
         }
-        passed
+        Ok(passed)
     }
 }
 
@@ -121,22 +122,17 @@ impl Barrier {
 
     /// Waits with the GIL released: the other Python threads can reach the barrier too.
     fn wait(&self, py: Python<'_>, timeout_s: f64) -> PyResult<bool> {
-        let timeout = seconds(timeout_s)?;
-        Ok(py.detach(|| self.wait_here(timeout)))
+        py.detach(|| self.wait_here(timeout_s))
     }
 
     /// Waits holding the GIL: no other Python thread can run to reach it, so it times out.
     fn wait_gil_held(&self, timeout_s: f64) -> PyResult<bool> {
-        Ok(self.wait_here(seconds(timeout_s)?))
+        self.wait_here(timeout_s)
     }
 }
 
-fn seconds(timeout_s: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(timeout_s)
-        .map_err(|_| PyValueError::new_err(format!("need a timeout_s >= 0, got {timeout_s}")))
-}
-
-/// `gil_used = false`: nothing here relies on the GIL, so free-threaded CPython keeps it off.
+/// `gil_used = false` (PyO3's default since 0.28, written out): nothing here relies on the GIL,
+/// so free-threaded CPython keeps the GIL off when it imports this module.
 #[pymodule(gil_used = false)]
 mod rust_primes {
     #[pymodule_export]

@@ -6,8 +6,6 @@ anything: the GIL is shown released by an outcome (N threads meet at a barrier i
 never by a clock, so a busy machine cannot fail them.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import subprocess
@@ -16,7 +14,11 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import rust_primes
+try:
+    import rust_primes
+except ImportError:
+    sys.exit("check.py: the module rust_primes is not installed; "
+             "run: .venv/bin/pip install ./python-extension")
 
 DEMO = Path(__file__).resolve().with_name("demo.py")
 N = os.cpu_count() or 1

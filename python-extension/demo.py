@@ -16,11 +16,9 @@ Run it (it needs the extension installed, not this folder on the path):
 Look for: `pure Python, N threads` and `Rust, N threads, GIL held` gaining nothing, with about
 1 core used (the threads take turns holding the GIL); `GIL released` and `rayon in one call` about
 N times `Rust, one thread`; and `Rust, one thread` many times `pure Python, one thread`.
-`--quick` shrinks the range about seven times; `--json` prints one JSON object per row on stdout
+`--quick` shrinks the range 7.5 times; `--json` prints one JSON object per row on stdout
 and the narration on stderr.
 """
-
-from __future__ import annotations
 
 import argparse
 import json
@@ -35,7 +33,8 @@ from dataclasses import dataclass
 try:
     import rust_primes
 except ImportError:
-    sys.exit("demo.py: the module rust_primes is not installed; run: .venv/bin/pip install ./python-extension")
+    sys.exit("demo.py: the module rust_primes is not installed; "
+             "run: .venv/bin/pip install ./python-extension")
 
 START = 10_000_000
 WIDTH = {"full": 300_000, "quick": 40_000}  # pure Python, one thread: about 1.5 s and 0.2 s
@@ -109,10 +108,14 @@ def measure(variant: str, run: Callable[[], int], runs: int) -> Row:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a range about seven times smaller")
-    parser.add_argument("--json", action="store_true", help="JSON rows on stdout, narration on stderr")
-    parser.add_argument("--runs", type=int, help="runs per row, the fastest kept (default 3, --quick 1)")
+    parser.add_argument("--quick", action="store_true", help="a range 7.5 times smaller")
+    parser.add_argument("--json", action="store_true",
+                        help="JSON rows on stdout, narration on stderr")
+    parser.add_argument("--runs", type=int,
+                        help="runs per row, the fastest kept (default 3, with --quick 1)")
     args = parser.parse_args()
+    if args.runs is not None and args.runs < 1:
+        parser.error("--runs must be at least 1")
     runs = args.runs or (1 if args.quick else 3)
     n = os.cpu_count() or 1
     start, end = START, START + WIDTH["quick" if args.quick else "full"]
@@ -144,7 +147,8 @@ def main() -> int:
             }), flush=True)
     else:
         width = max(len(row.variant) for row in rows)
-        print(f"{'variant':<{width}}  {'wall time':>10}  {'speedup':>8}  {'cores used':>10}  {'primes':>7}")
+        print(f"{'variant':<{width}}  {'wall time':>10}  {'speedup':>8}  {'cores used':>10}"
+              f"  {'primes':>7}")
         for row in rows:
             print(f"{row.variant:<{width}}  {row.wall_s:>9.4f}s  {base / row.wall_s:>7.1f}x"
                   f"  {row.cores_used:>10.2f}  {row.primes:>7,}")

@@ -6,9 +6,9 @@
 """The `countdown` demo in Python: four asyncio tasks A-D on one thread, four ways to wait.
 
 Awaiting one after another takes the sum of the delays. `asyncio.gather` runs the four at once
-and returns their results in call order; `asyncio.as_completed` yields them as they finish;
-`asyncio.wait(..., return_when=FIRST_COMPLETED)` returns at the first, and the other three are
-then cancelled. The tasks finish C, A, D, B (shortest delay first) whenever they run together.
+and returns their results in the order of its arguments; `asyncio.as_completed` hands them over
+as they finish; `asyncio.wait(..., return_when=FIRST_COMPLETED)` returns at the first, and the
+other three keep running until cancelled (this twin cancels them). The tasks finish C, A, D, B (shortest delay first) whenever they run together.
 
     python3 futures-basic/python/countdown.py
 """

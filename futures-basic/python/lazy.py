@@ -53,13 +53,14 @@ def main():
     pause = pick(args, 0.2, 0.02)
     table = Table("lazy", args, same_work=False)
 
-    def row(label, counter, wall):
-        table.add(label, len(STEPS), wall, ok=counter.steps, skipped=len(STEPS) - counter.steps)
+    def row(label, call, counter, wall):
+        table.add(label, len(STEPS), wall, ok=counter.steps, skipped=len(STEPS) - counter.steps,
+                  call=call)
 
     c, start = Counter(), time.perf_counter()
     coro = brew(c, pause)
     say(f"coroutine built: {c.steps} steps run")
-    row("coroutine built, not awaited", c, time.perf_counter() - start)
+    row("built, not run yet", "coro = brew()", c, time.perf_counter() - start)
 
     c2 = Counter()
 
@@ -68,7 +69,7 @@ def main():
         coro2 = brew(c2, pause)
         waiting_on = coro2.send(None)  # runs to the first await that suspends, hands back its future
         say(f"one coro.send(None) by hand: {c2.steps} step run, then waiting on a {type(waiting_on).__name__}")
-        row("coroutine, one send(None) by hand", c2, time.perf_counter() - start)
+        row("one step by hand", "coro.send(None)", c2, time.perf_counter() - start)
         coro2.close()  # GeneratorExit at that await: the rest never runs
 
     asyncio.run(by_hand())
@@ -76,7 +77,7 @@ def main():
     start = time.perf_counter()
     tea = asyncio.run(coro)
     say(f"asyncio.run(coro) returned {tea!r}: {c.steps} steps run")
-    row("coroutine awaited (asyncio.run)", c, time.perf_counter() - start)
+    row("run to the end", "asyncio.run(coro)", c, time.perf_counter() - start)
 
     c3 = Counter()
     with warnings.catch_warnings():
@@ -85,7 +86,7 @@ def main():
         dropped = brew(c3, pause)
         del dropped
     say(f"a coroutine dropped unawaited: {c3.steps} steps run")
-    row("coroutine dropped unawaited", c3, time.perf_counter() - start)
+    row("dropped without running", "del coro", c3, time.perf_counter() - start)
 
     c4 = Counter()
     with ThreadPoolExecutor(1) as executor:
@@ -93,7 +94,7 @@ def main():
         future = executor.submit(brew_blocking, c4, pause / 10)
         time.sleep(pause)  # nobody calls future.result(): the job runs anyway
         say(f"executor.submit, result() never called: {c4.steps} steps run, done={future.done()}")
-        row("executor.submit, result() never called", c4, time.perf_counter() - start)
+        row("submitted, never waited for", "pool.submit(f)", c4, time.perf_counter() - start)
     table.print()
     ok = [r["ok"] for r in table.rows]
     assert ok[:4] == [0, 1, 3, 0], ok

@@ -70,7 +70,8 @@ def backlog(items, capacity, consume):
 
 def before_deadline(jobs, step, deadline):
     q = queue.Queue()
-    threads = [threading.Timer(step * (i + 1), q.put, args=(i,)) for i in range(jobs)]
+    # job i takes 2 * i steps, as in the Rust demo: 0, 2, 4 before a deadline of 5, the rest late
+    threads = [threading.Timer(step * 2 * i, q.put, args=(i,)) for i in range(jobs)]
     for t in threads:
         t.start()
     arrived, end = [], time.perf_counter() + deadline
@@ -80,6 +81,7 @@ def before_deadline(jobs, step, deadline):
         except queue.Empty:
             break
     for t in threads:
+        t.cancel()  # the late ones never put their result (the Rust threads' sends just fail)
         t.join()
     return arrived, jobs - len(arrived)
 

@@ -1,8 +1,11 @@
 //! # Countdown: four tasks on one thread finish in delay order
 //!
-//! Python: `await asyncio.gather(countdown("A", 0.7), countdown("B", 2), ...)` runs the four at
-//! once on one thread and returns results in call order; `for t in asyncio.as_completed(tasks)`
-//! yields them as they finish; `asyncio.wait(tasks, return_when=FIRST_COMPLETED)` takes the first.
+//! Python: `await asyncio.gather(countdown("A", 0.7), countdown("B", 2), ...)` wraps each
+//! coroutine in a task, runs the four at once on one thread and returns their results in the
+//! order of its arguments, whatever order they finished in; `for next_done in
+//! asyncio.as_completed(aws): await next_done` gets the results in finishing order; `done,
+//! pending = await asyncio.wait(tasks, return_when=FIRST_COMPLETED)` returns at the first, and
+//! the pending tasks keep running until they are cancelled (`task.cancel()`).
 //!
 //! Rust: with the futures crate and no runtime, `join_all` is `gather`, `FuturesUnordered` is
 //! `as_completed`, `select_all` takes the first and hands back the rest (dropping them cancels

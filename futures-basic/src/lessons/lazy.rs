@@ -2,7 +2,11 @@
 //!
 //! Python: `gen = steps()` runs no line of a generator until `next(gen)`, and each `next` runs it
 //! to the following `yield`. Coroutines grew out of generators: `coro = brew()` only builds an
-//! object, and nothing in `brew` runs until something awaits it.
+//! object, and no line of `brew` runs until something drives it: `await coro`, `asyncio.run`, or
+//! a task from `asyncio.create_task` once the loop gets a turn (a coroutine never driven only
+//! earns a "never awaited" warning). A `concurrent.futures.Future` from `pool.submit(f)` is the
+//! other kind: the job is already queued and runs on the first free worker whether or not anyone
+//! calls `result()`, as a spawned task runs without its `JoinHandle` being awaited.
 //!
 //! Rust: calling an `async fn` builds a state machine and runs none of its body either. A future
 //! moves forward only when someone calls its `poll` method, and each poll runs it up to the next

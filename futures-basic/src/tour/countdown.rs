@@ -1,5 +1,7 @@
-//! The tour of [`crate::lessons::countdown`]: the four ways to combine the tasks, in one table.
+//! The tour of [`crate::lessons::countdown`]: the four ways to combine the tasks, in one table,
+//! with `--python` the twin's four asyncio ways below them (`python/countdown.py`).
 
+use common::python::{PREFIX, twin_rows};
 use common::{CommonArgs, Outcomes, Row, Table, say, timed};
 
 use crate::lessons::countdown::{Variant, run_variant, tasks};
@@ -44,7 +46,14 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         );
         outcomes.push((outcome, wall));
     }
+    // The same four tasks at the same scale (the twin's --quick picks it): asyncio's rows.
+    for row in twin_rows(args, env!("CARGO_MANIFEST_DIR"), "countdown.py", &[]) {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = comparison(&table) {
+        say!("{line}");
+    }
 
     // What was claimed: delay order when concurrent, call order from join_all, the first only
     // from select_all, and the sum of the delays only when one waits after another.
@@ -82,4 +91,33 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         "waiting one after another should take longest"
     );
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: each language's concurrent
+/// rows against its own first row, and the order they finished in.
+fn comparison(table: &Table) -> Option<String> {
+    let rows = table.rows();
+    let find = |label: &str| rows.iter().find(|r| r.variant == label);
+    let gather = find(&format!("{PREFIX}asyncio.gather"))?;
+    let as_completed = find(&format!("{PREFIX}asyncio.as_completed"))?;
+    let (join, unordered) = (find("join_all")?, find("FuturesUnordered")?);
+    let finished = |r: &Row| {
+        r.extra
+            .get("finished")
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_string()
+    };
+    let x = |r: &Row| format!("{:.1}x", table.speedup(r));
+    Some(format!(
+        "On one thread each, over awaiting the tasks one after another: Rust join_all {} and \
+         FuturesUnordered {}, asyncio.gather {} and as_completed {}, finishing {} in Rust and {} \
+         in Python.",
+        x(join),
+        x(unordered),
+        x(gather),
+        x(as_completed),
+        finished(join),
+        finished(gather),
+    ))
 }

@@ -1,8 +1,13 @@
 //! # The bank: a race condition in safe Rust, then two ways to lock it away
 //!
 //! Python: 5 threads each make 10,000 random transfers between accounts; `balance -= amount`
-//! and `balance += amount` are read-modify-write steps, threads interleave between the read and
-//! the write, and the bank's total drifts. `with lock:` around each transfer fixes it.
+//! and `balance += amount` are read-modify-write steps, and a thread switched out between the
+//! read and the write loses the other's update. On CPython 3.10 and later (with the GIL) that
+//! race rarely shows: the interpreter hands the GIL over only at calls and backward jumps, not
+//! inside `balance -= amount`, so the talk's bank usually keeps its total unless a switch is
+//! forced there (`time.sleep(0)` between the read and the write breaks it on every run); a
+//! free-threaded build (3.13t, 3.14t) loses updates readily. `with lock:` around each transfer
+//! keeps the total on every build.
 //!
 //! Rust: the compiler refuses a *data* race, so the racy bank has to use atomics: every balance is
 //! an `AtomicI64`, but a transfer loads both balances and stores them back in separate steps.

@@ -4,9 +4,11 @@
 //! is full, and `get(timeout=...)` gives up after a while.
 //!
 //! Rust: `std::sync::mpsc` is many producers, one consumer; the receiver ends when every
-//! sender is dropped, so no pill is needed there. crossbeam-channel adds what `queue.Queue` has
-//! and more: `bounded(n)` blocks senders when full, receivers can be cloned (many consumers),
-//! `len()` shows the backlog, and `select!` waits on several channels and a timer at once.
+//! sender is dropped, so no pill is needed there. std has both kinds: `mpsc::channel()` is
+//! unbounded and `mpsc::sync_channel(n)` is bounded (`send` blocks while `n` are waiting). What
+//! crossbeam-channel adds is receivers that can be cloned (many consumers, as `queue.Queue`
+//! allows), `len()` to see the backlog, and `select!`, which waits on several channels and a
+//! timer at once; this demo uses its `bounded(n)` and `unbounded()` to read the backlog.
 //!
 //! Run: `cargo run -p sync-primitives -- channels`
 //!

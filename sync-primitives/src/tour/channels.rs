@@ -1,9 +1,11 @@
 //! The tour of [`crate::lessons::channels`], [`crate::lessons::owned_bank`] and
-//! [`crate::lessons::poison_pill`]: one row per pattern.
+//! [`crate::lessons::poison_pill`]: one row per pattern; with `--python`, the twin's
+//! `queue.Queue` rows (`python/channels.py`) in the same table.
 
 use std::time::Duration;
 
 use anyhow::ensure;
+use common::python::{PREFIX, twin_rows};
 use common::{CommonArgs, Row, Table, say, timed};
 
 use crate::lessons::bank::{ACCOUNTS, OPENING_BALANCE, plan};
@@ -79,6 +81,48 @@ pub fn run(args: &CommonArgs, threads: usize, transfers: usize) -> anyhow::Resul
     ensure!(sum == (1..=n).map(|k| k * k).sum::<u64>(), "jobs lost");
     ensure!(pills == workers, "{pills} pills taken by {workers} workers");
     table.push(Row::new("poison pill shutdown", n as usize, wall).workers(workers));
+    let knobs = [
+        ("--threads", threads),
+        ("--transfers", transfers),
+        ("--seed", args.seed as usize),
+    ];
+    let knobs: Vec<String> = knobs
+        .iter()
+        .flat_map(|(flag, n)| [flag.to_string(), n.to_string()])
+        .collect();
+    let python = twin_rows(args, env!("CARGO_MANIFEST_DIR"), "channels.py", &knobs);
+    let with_python = !python.is_empty();
+    for row in python {
+        table.push(row);
+    }
     table.print();
+    if with_python && let Some(line) = comparison(&table) {
+        say!("{line}");
+    }
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: the backlogs of the bounded
+/// and unbounded queues in both languages, and the results the deadline let through.
+fn comparison(table: &Table) -> Option<String> {
+    let rows = table.rows();
+    let find = |label: &str| rows.iter().find(|r| r.variant == label);
+    let peak = |label: &str| find(label)?.extra.get("peak backlog")?.as_u64();
+    let python = |label: &str| format!("{PREFIX}{label}");
+    let arrived = |label: &str| {
+        let row = find(label)?;
+        Some(format!("{} of {}", row.outcomes.ok, row.items))
+    };
+    Some(format!(
+        "The same patterns in CPython: a slow consumer's backlog peaked at {} behind \
+         queue.Queue(maxsize=8) as at {} behind crossbeam bounded(8), against {} and {} unbounded; \
+         {} results beat the deadline with get(timeout=), {} with select!, and the owner thread \
+         and the pills lost nothing in either.",
+        peak(&python("queue.Queue(maxsize=8)"))?,
+        peak("crossbeam bounded(8)")?,
+        peak(&python("queue.Queue() unbounded"))?,
+        peak("crossbeam unbounded")?,
+        arrived(&python("Queue.get(timeout=) deadline"))?,
+        arrived("crossbeam select! + after()")?,
+    ))
 }

@@ -1,7 +1,9 @@
-//! The tour of [`crate::lessons::deadlock`].
+//! The tour of [`crate::lessons::deadlock`]; with `--python`, the twin's `acquire(timeout=)`
+//! (`python/deadlock.py`) in the same table.
 
 use std::time::Duration;
 
+use common::python::{PREFIX, twin_rows};
 use common::{CommonArgs, Outcomes, Row, Table, say, timed};
 
 use crate::lessons::deadlock::{Attempt, global_order, opposite_order};
@@ -54,7 +56,15 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
             })
             .extra("transfers done", 2 * rounds),
     );
+    let python = twin_rows(args, env!("CARGO_MANIFEST_DIR"), "deadlock.py", &[]);
+    let with_python = !python.is_empty();
+    for row in python {
+        table.push(row);
+    }
     table.print();
+    if with_python && let Some(line) = comparison(&table) {
+        say!("{line}");
+    }
 
     // What was claimed: both threads of the first version were stuck, and the fix finished with
     // every transfer made: a net 4 moved from a to b per round, all of a's money in the end.
@@ -68,4 +78,28 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         "balances {a}, {b} after the fix"
     );
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: the threads each language
+/// found stuck, and the transfers the lock order let through.
+fn comparison(table: &Table) -> Option<String> {
+    let rows = table.rows();
+    let find = |label: String| rows.iter().find(|r| r.variant == label);
+    let stuck = |prefix: &str| {
+        let row = find(format!("{prefix}opposite order"))?;
+        Some(format!("{} of {}", row.outcomes.timed_out?, row.items))
+    };
+    let done = |prefix: &str| {
+        let row = find(format!("{prefix}global lock order"))?;
+        Some(format!("{} of {}", row.outcomes.ok, row.items))
+    };
+    Some(format!(
+        "Opposite order deadlocked on every run in both languages ({} threads cut short by Rust's \
+         try_lock deadline, {} by CPython's acquire(timeout=)), and a global lock order made {} \
+         transfers in Rust and {} in CPython.",
+        stuck("")?,
+        stuck(PREFIX)?,
+        done("")?,
+        done(PREFIX)?,
+    ))
 }

@@ -89,9 +89,10 @@ def main():
 
     cpu = Table("concurrency-vs-parallelism", args)
     totals = []
+    gil = "(the GIL)" if getattr(sys, "_is_gil_enabled", lambda: True)() else "(free-threaded)"
     for label, workers, run in [
         ("CPU: one after another", None, lambda: [count_primes(s, per_job) for s in starts]),
-        (f"CPU: {jobs} threads (the GIL)", jobs, lambda: on(ThreadPoolExecutor)),
+        (f"CPU: {jobs} threads {gil}", jobs, lambda: on(ThreadPoolExecutor)),
         (f"CPU: {jobs} processes", jobs, lambda: on(ProcessPoolExecutor)),
     ]:
         counts, wall, cores = measure(run)
@@ -101,7 +102,7 @@ def main():
     cpu.print()
     assert len(set(totals)) == 1, f"prime counts differ: {totals}"
     serial, threads, procs = (r["wall_s"] for r in cpu.rows)
-    say(f"CPU on {os.cpu_count()} cores: CPython threads {serial / threads:.1f}x (the GIL), "
+    say(f"CPU on {os.cpu_count()} cores: CPython threads {serial / threads:.1f}x {gil}, "
         f"CPython processes {serial / procs:.1f}x")
 
 

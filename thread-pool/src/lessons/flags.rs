@@ -26,7 +26,9 @@ use crossbeam_channel::unbounded;
 
 /// A client shared by every thread of the pool (it is `Clone + Send + Sync`), with a timeout on
 /// every request, because a pool of threads waiting forever is a hung program, and room to keep
-/// one idle keep-alive connection per worker, like a Python `Session` with `pool_maxsize=W`.
+/// one idle keep-alive connection per worker. In Python's requests that is
+/// `session.mount("http://", HTTPAdapter(pool_maxsize=W))` (a `Session` takes no such argument),
+/// and requests does not promise that one `Session` is safe to share between threads.
 /// No proxy: the server is on this machine, and `HTTP_PROXY` (set on many company laptops)
 /// would send even requests for 127.0.0.1 to the proxy.
 pub fn agent(timeout: Duration, connections: usize) -> ureq::Agent {

@@ -103,6 +103,45 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
             "more outcomes than answers: {s:?} vs {stats:?}"
         );
     }
+
+    // With --python: flags2's counts from the twin, against the same server and its faults.
+    let mut extra = Vec::new();
+    if args.count.is_none() {
+        extra.extend(["--count".to_string(), count.to_string()]);
+    }
+    if args.workers.is_none() {
+        extra.extend(["--workers".to_string(), workers.to_string()]);
+    }
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let twin = common::python::twin_rows_on(args, &server, dir, "errors.py", &extra);
+    for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = against_python(&table, workers) {
+        say!("{line}");
+    }
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: each language's
+/// ok / not found / error on the pool, and the pool over its own one worker.
+fn against_python(table: &Table, workers: usize) -> Option<String> {
+    let label = format!("{workers} worker{}", if workers == 1 { "" } else { "s" });
+    let find = |label: &str| table.rows().iter().find(|r| r.variant == label);
+    let rust = find(&label)?;
+    let python = find(&format!("Python: {label}"))?;
+    let counts = |r: &Row| {
+        let o = &r.outcomes;
+        let n = |v: Option<u64>| v.unwrap_or(0);
+        format!("{}/{}/{}", o.ok, n(o.not_found), n(o.errors))
+    };
+    Some(format!(
+        "On {label}, ok/not found/error: Rust {} at {:.1}x its one worker, CPython {} at {:.1}x \
+         (the same faults per code; timeouts may differ)",
+        counts(rust),
+        table.speedup(rust),
+        counts(python),
+        table.speedup(python),
+    ))
 }

@@ -92,7 +92,24 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         codes_of(&arrived).join(" ")
     );
     say!("({moved} of {count} arrived in a different place than their input order)");
+
+    // With --python: sequential, executor.map and submit + as_completed against the same server.
+    let mut extra = Vec::new();
+    if args.count.is_none() {
+        extra.extend(["--count".to_string(), count.to_string()]);
+    }
+    if args.workers.is_none() {
+        extra.extend(["--workers".to_string(), workers.to_string()]);
+    }
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let twin = common::python::twin_rows_on(args, &server, dir, "flags.py", &extra);
+    for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = against_python(&table, workers) {
+        say!("{line}");
+    }
 
     // What was claimed: map keeps input order, as-completed loses none, the pool never
     // has more than its workers in flight, sequential never more than one.
@@ -110,5 +127,37 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         map_peak <= cap && done_peak <= cap,
         "a pool of {cap} had {map_peak} / {done_peak} in flight"
     );
+    for row in table
+        .rows()
+        .iter()
+        .filter(|r| r.variant.starts_with("Python: "))
+    {
+        let peak = row.max_in_flight.unwrap_or(0);
+        let limit = row.workers.map_or(1, |w| w.min(count) as u64);
+        anyhow::ensure!(peak <= limit, "{} had {peak} in flight", row.variant);
+    }
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: each language's pools over
+/// its own sequential row, and their peaks in flight.
+fn against_python(table: &Table, workers: usize) -> Option<String> {
+    let find = |label: String| table.rows().iter().find(|r| r.variant == label);
+    let map = find(format!("map style ({workers})"))?;
+    let done = find(format!("as completed ({workers})"))?;
+    let py_map = find(format!("Python: map style ({workers})"))?;
+    let py_done = find(format!("Python: as completed ({workers})"))?;
+    let peak = |r: &Row| r.max_in_flight.map_or("n/a".to_string(), |p| p.to_string());
+    Some(format!(
+        "A pool of {workers} over sequential: Rust map {:.1}x and as completed {:.1}x (peaks {} \
+         and {}), CPython executor.map {:.1}x and as_completed {:.1}x (peaks {} and {})",
+        table.speedup(map),
+        table.speedup(done),
+        peak(map),
+        peak(done),
+        table.speedup(py_map),
+        table.speedup(py_done),
+        peak(py_map),
+        peak(py_done),
+    ))
 }

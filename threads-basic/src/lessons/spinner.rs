@@ -1,11 +1,14 @@
 //! # A spinner thread that stops when the work is done
 //!
 //! Python: a spinner thread loops over `itertools.cycle('|/-\\')` writing `\b` + a character,
-//! checking a `threading.Event` the main thread sets when the slow work returns.
+//! and waits out each frame in `done.wait(frame)` on a `threading.Event` the main thread sets
+//! when the slow work returns: the wait wakes the moment the event is set.
 //!
-//! Rust: the "event" is an `Arc<AtomicBool>` (or a channel). The spinner checks it between
-//! frames, so stopping is cooperative: set the flag, then `join` to be sure the last frame is
-//! erased before anything else prints. The spinner returns how many frames it drew.
+//! Rust: the "event" is an `Arc<AtomicBool>`. The spinner checks it between frames and sleeps a
+//! whole frame in between, so it stops up to one frame late (a channel's `recv_timeout` would
+//! wake at once, as `Event.wait` does). Stopping is cooperative: set the flag, then `join` to be
+//! sure the last frame is erased before anything else prints. The spinner returns how many
+//! frames it drew.
 //!
 //! Run: `cargo run -p threads-basic -- spinner` (in a terminal, to see it spin)
 //!

@@ -79,7 +79,6 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
             .outcomes(outcomes);
         io.push(mode.workers(row, jobs).extra("cores used", cores));
     }
-    io.print();
 
     let mut cpu = Table::new("concurrency-vs-parallelism", args);
     let mut primes = Vec::new();
@@ -90,13 +89,67 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         let row = Row::new(format!("CPU: {name}"), jobs, wall).extra("primes", total);
         cpu.push(mode.workers(row, jobs).extra("cores used", cores));
     }
-    cpu.print();
     anyhow::ensure!(
         primes.windows(2).all(|w| w[0] == w[1]),
         "prime counts differ: {primes:?}"
     );
-    say!("{}", reading(io.rows(), cpu.rows(), latency));
+    let reading = reading(io.rows(), cpu.rows(), latency);
+
+    // With --python: the twin's rows in the same tables, against the same server, the same
+    // number of jobs and each of its CPU jobs calibrated to the same latency.
+    let extra = match args.count {
+        Some(_) => Vec::new(),
+        None => vec!["--count".to_string(), jobs.to_string()],
+    };
+    let script = "concurrency_vs_parallelism.py";
+    let twin =
+        common::python::twin_rows_on(args, &server, env!("CARGO_MANIFEST_DIR"), script, &extra);
+    for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
+        match row.variant.contains("I/O: ") {
+            true => io.push(row),
+            false => cpu.push(row),
+        }
+    }
+    io.print();
+    cpu.print();
+    say!("{reading}");
+    if let Some(line) = against_python(&io, &cpu, jobs, latency) {
+        say!("{line}");
+    }
     Ok(())
+}
+
+/// The one sentence under the tables when the twin's rows are there: each language's CPU
+/// speedup over its own first row, and each language's I/O threads in latencies.
+fn against_python(io: &Table, cpu: &Table, jobs: usize, latency: Duration) -> Option<String> {
+    fn find<'t>(table: &'t Table, part: &str, twin: bool) -> Option<&'t Row> {
+        let python = |r: &Row| r.variant.starts_with(common::python::PREFIX);
+        table
+            .rows()
+            .iter()
+            .find(|r| python(r) == twin && r.variant.contains(part))
+    }
+    let rust_threads = find(cpu, "all cores", false)?;
+    let py_threads = find(cpu, "threads", true)?;
+    let py_procs = find(cpu, "processes", true)?;
+    let latencies = |r: &Row| r.wall.as_secs_f64() / latency.as_secs_f64().max(1e-9);
+    let rust_io = find(io, "all cores", false)?;
+    let py_io = find(io, "threads", true)?;
+    let gil = match py_threads.variant.split_once(" (") {
+        Some((_, why)) => format!(" ({why}"),
+        None => String::new(),
+    };
+    Some(format!(
+        "CPU on {} cores: Rust threads {:.1}x, CPython threads {:.1}x{gil}, CPython processes \
+         {:.1}x; {jobs} downloads at {} ms on {jobs} threads: Rust {:.2} latencies, CPython {:.2}",
+        common::report::cores(),
+        cpu.speedup(rust_threads),
+        cpu.speedup(py_threads),
+        cpu.speedup(py_procs),
+        latency.as_millis(),
+        latencies(rust_io),
+        latencies(py_io),
+    ))
 }
 
 /// How a row runs its jobs.

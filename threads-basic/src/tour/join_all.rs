@@ -50,7 +50,21 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     let all = measure("start all, then join", Some(count), &|| {
         start_all_then_join(&agent, &urls)
     })?;
+
+    // With --python: the twin's three ways against the same server, the same flags.
+    let extra = match args.count {
+        Some(_) => Vec::new(),
+        None => vec!["--count".to_string(), count.to_string()],
+    };
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let twin = common::python::twin_rows_on(args, &server, dir, "join_all.py", &extra);
+    for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = against_python(&table) {
+        say!("{line}");
+    }
 
     // What was claimed: the same flags every way; the loop never had two in flight.
     anyhow::ensure!(
@@ -58,5 +72,33 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
         "downloads differ"
     );
     anyhow::ensure!(looped.1 == 1, "join-in-loop had {} in flight", looped.1);
+    let py_loop = table
+        .rows()
+        .iter()
+        .find(|r| r.variant == "Python: join inside the loop");
+    if let Some(peak) = py_loop.and_then(|r| r.max_in_flight) {
+        anyhow::ensure!(peak == 1, "the twin's join-in-loop had {peak} in flight");
+    }
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: in each language, the
+/// speedup of start-all-then-join over its own sequential row, and the peaks in flight.
+fn against_python(table: &Table) -> Option<String> {
+    let rows = table.rows();
+    let find = |label: &str| rows.iter().find(|r| r.variant == label);
+    let (rust_loop, rust_all) = (find("join inside the loop")?, find("start all, then join")?);
+    let py_loop = find("Python: join inside the loop")?;
+    let py_all = find("Python: start all, then join")?;
+    let peak = |r: &Row| r.max_in_flight.map_or("n/a".to_string(), |p| p.to_string());
+    Some(format!(
+        "Start all, then join: Rust {:.1}x over sequential at {} in flight, CPython {:.1}x at {}; \
+         joining inside the loop kept Rust at {} in flight and CPython at {}",
+        table.speedup(rust_all),
+        peak(rust_all),
+        table.speedup(py_all),
+        peak(py_all),
+        peak(rust_loop),
+        peak(py_loop),
+    ))
 }

@@ -25,7 +25,17 @@ The Rust tour's knobs work too, for `--python`: `--count N` (as `--images`), `--
 I/O pools of W threads, at most W requests in flight together: the Rust variants' rule),
 `--quick` (8 images, one run), `--latency-ms` (read, never set: the server's faults are its own)
 and `--json`: then both designs run, the course's and Pillow's draft mode, each one JSON row on
-stdout (the median run), and the narration goes to stderr.
+stdout (the median run), and the narration goes to stderr. The images are the server's: `0.jpg`,
+`1.jpg`, ... for its generated photos, else the files it lists (a folder served with
+`--images-dir`), as in the Rust tour.
+
+Every image ends as the Rust variants' do, in exactly one of three ways: done (every thumbnail
+uploaded and listed by the server), skipped (not a photo Pillow can read: a truncated or unknown
+file, or a decompression bomb; not retried) or failed (a request that still failed after four
+tries: a 5xx answer or a broken connection is tried again after 20, 40, 80 ms, a 4xx is not).
+As in Rust, a photo narrower than a thumbnail keeps its own width (`Image.thumbnail` never
+enlarges either), is turned upright from its EXIF orientation first, and a greyscale one stays
+greyscale.
 
 Look for: the wall time of each run, to set beside the Rust table's, and how busy resizing kept the
 processes: most of the run in the course's design, which decodes every photo at full size.
@@ -40,10 +50,11 @@ import os
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from urllib.request import ProxyHandler, build_opener
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 QUALITY = 85  # the Rust thumbnails' JPEG quality
 
@@ -55,45 +66,97 @@ io_cap = contextlib.nullcontext()
 opener = build_opener(ProxyHandler({}))
 
 
+ATTEMPTS = 4  # tries per request in all, as in the Rust variants
+TIMEOUT = 10  # seconds: urllib's timeout bounds the connection and each read, not the request
+retries = 0  # requests tried again (under the GIL one `+=` from many threads is not atomic:
+retries_lock = threading.Lock()  # hence the lock)
+
+
+class Failed(Exception):
+    """A request that failed for good: a 4xx answer, or still failing after ATTEMPTS tries."""
+
+
+def control(path, method="GET"):
+    """A control route of the fake server (stats, uploads listing, faults): never faulted, not
+    counted, not under the cap on requests in flight."""
+    request = urllib.request.Request(path, method=method)
+    with opener.open(request, timeout=TIMEOUT) as answer:
+        return json.loads(answer.read())
+
+
+def call(request, what):
+    """One request under the cap, retried as the Rust variants do; returns the body."""
+    global retries
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with io_cap, opener.open(request, timeout=TIMEOUT) as answer:
+                return answer.read()
+        except urllib.error.HTTPError as e:
+            if e.code < 500 or attempt == ATTEMPTS:
+                raise Failed(f"{what}: HTTP {e.code} after {attempt} tries") from None
+        except OSError as e:  # the connection broke or timed out (URLError is an OSError)
+            if attempt == ATTEMPTS:
+                raise Failed(f"{what}: {e} after {attempt} tries") from None
+        with retries_lock:
+            retries += 1
+        time.sleep(0.01 * 2**attempt)  # 20, 40, 80 ms
+    raise AssertionError("unreachable")
+
+
 def get(url):
-    with io_cap, opener.open(url, timeout=30) as answer:
-        return answer.read()
+    return call(url, f"download {url.rsplit('/', 1)[-1]}")
 
 
 def put(url, body):
     request = urllib.request.Request(url, data=body, method="PUT")
     request.add_header("Content-Type", "image/jpeg")
-    with io_cap, opener.open(request, timeout=30) as answer:
-        answer.read()
+    call(request, f"upload {url.rsplit('/', 1)[-1]}")
+
+
+def thumb_name(image, width):
+    """`photo.jpg` -> `photo_200.jpg`; any other name keeps its extension: `a.png_200.jpg`."""
+    stem, dot, extension = image.rpartition(".")
+    return f"{stem if dot and extension.lower() == 'jpg' else image}_{width}.jpg"
 
 
 def resize(name, data, widths, draft):
-    """Runs in a worker process: every width of one image as JPEG bytes, and the seconds spent."""
+    """Runs in a worker process: (thumbnails as (name, JPEG bytes), None) and the seconds spent,
+    or (None, why) when the file is not a photo Pillow can read (the image is then skipped)."""
     start = time.perf_counter()
-    image = Image.open(io.BytesIO(data))
-    if draft:
-        # As `Image.thumbnail` does: decode at the smallest scale still twice the widest thumbnail.
-        widest = 2 * max(widths)
-        image.draft("RGB", (widest, round(image.height * widest / image.width)))
-    image = image.convert("RGB")
-    stem = name.rsplit(".", 1)[0]
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size  # the full size, before any draft
+        if draft:
+            # As `Image.thumbnail` does: decode at the smallest scale (1/2, 1/4, 1/8) still at
+            # least twice the widest thumbnail (a no-op for every format but JPEG).
+            widest = 2 * max(widths)
+            image.draft("RGB", (widest, max(1, round(height * widest / width))))
+        if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned a quarter: swapped sides
+            width, height = height, width
+        image = ImageOps.exif_transpose(image)  # upright, and decoded: a truncated file fails here
+        image = image.convert("L" if image.mode in ("1", "L", "LA", "I;16") else "RGB")
+    except (OSError, Image.DecompressionBombError) as e:  # UnidentifiedImageError is an OSError
+        return (None, f"not a readable photo: {e}"), time.perf_counter() - start
     thumbs = []
-    for width in widths:
-        height = max(1, round(image.height * width / image.width))
+    for requested in widths:
+        w = min(requested, width)  # never enlarged, as in Rust and in `Image.thumbnail`
+        h = max(1, (height * w + width // 2) // width)
         gap = 2.0 if draft else None
-        thumb = image.resize((width, height), Image.LANCZOS, reducing_gap=gap)
+        thumb = image.resize((w, h), Image.LANCZOS, reducing_gap=gap)
         out = io.BytesIO()
         thumb.save(out, "JPEG", quality=QUALITY)
-        thumbs.append((f"{stem}_{width}.jpg", out.getvalue()))
-    return thumbs, time.perf_counter() - start
+        thumbs.append((thumb_name(name, requested), out.getvalue()))
+    return (thumbs, None), time.perf_counter() - start
 
 
 def run_once(server, names, widths, io_threads, processes, draft):
-    """One batch; returns (wall seconds, done, failed, the server's peak in flight, the seconds
-    the processes spent resizing)."""
-    for path, method in [("uploads", "DELETE"), ("stats/reset", "POST")]:
-        opener.open(urllib.request.Request(f"{server}/{path}", method=method)).read()
-    failed, resizing = set(), 0.0
+    """One batch from a clean slate (the server's uploads cleared, its stats reset); returns what
+    it did: wall seconds, done / skipped / failed, the server's figures, the resize seconds."""
+    global retries
+    control(f"{server}/uploads", "DELETE")
+    control(f"{server}/stats/reset", "POST")
+    retries = 0
+    skipped, failed, resizing, resized = {}, {}, 0.0, 0
     start = time.perf_counter()
     with cf.ThreadPoolExecutor(io_threads) as downloads, cf.ThreadPoolExecutor(io_threads) as uploads:
         # One loop sees every stage finish, so each result moves on to the next stage at once.
@@ -105,33 +168,44 @@ def run_once(server, names, widths, io_threads, processes, draft):
                 try:
                     result = future.result()
                 except Exception as e:  # noqa: BLE001: every image is counted, whatever failed
-                    print(f"failed {name}: {stage}: {e}", file=sys.stderr)
-                    failed.add(name)
+                    failed.setdefault(name, f"{stage}: {e}")
                     continue
                 if stage == "download":
                     pending[processes.submit(resize, name, result, widths, draft)] = ("resize", name)
                 elif stage == "resize":
-                    thumbs, seconds = result
-                    resizing += seconds
-                    for thumb_name, body in thumbs:
-                        url = f"{server}/uploads/{thumb_name}"
+                    (thumbs, why), seconds = result
+                    resizing, resized = resizing + seconds, resized + 1
+                    if thumbs is None:
+                        skipped[name] = why
+                        continue
+                    for thumb, body in thumbs:
+                        url = f"{server}/uploads/{thumb}"
                         pending[uploads.submit(put, url, body)] = ("upload", name)
     wall = time.perf_counter() - start
+    stats = control(f"{server}/stats")  # before the checks below, which are requests too
 
-    # Every expected thumbnail must be on the server, as in the Rust version.
-    listed = {u["name"] for u in json.loads(get(f"{server}/uploads"))}
-    for name in set(names) - failed:
-        stem = name.rsplit(".", 1)[0]
-        if any(f"{stem}_{w}.jpg" not in listed for w in widths):
-            print(f"failed {name}: a thumbnail is missing on the server", file=sys.stderr)
-            failed.add(name)
-    peak = json.loads(get(f"{server}/stats"))["max_in_flight"]
-    return wall, len(names) - len(failed), len(failed), peak, resizing
+    # Every thumbnail of every image done must be listed by the server, as in the Rust tour.
+    listed = {u["name"] for u in control(f"{server}/uploads")}
+    verified = 0
+    for name in names:
+        if name in skipped or name in failed:
+            continue
+        missing = [t for t in (thumb_name(name, w) for w in widths) if t not in listed]
+        if missing:
+            failed[name] = f"{', '.join(missing)} missing from the uploads"
+        else:
+            verified += len(widths)
+    return {
+        "wall": wall, "done": len(names) - len(skipped) - len(failed), "skipped": skipped,
+        "failed": failed, "stats": stats, "retries": retries, "resizing": resizing,
+        "resized": resized, "verified": verified,
+    }
 
 
 def per_photo(server, widths, rounds=5, repeats=20):
     """Both resize modes on one photo in this process, no pool: the per-photo CPU cost, to set
     beside `cargo bench -p thumbnail-maker` (its photo 1920x1280 is the server's /images/1.jpg)."""
+    control(f"{server}/stats/reset", "POST")  # the photo as the batch sees it first
     data = get(f"{server}/images/1.jpg")
     width, height = Image.open(io.BytesIO(data)).size
     print(f"one process, {width}x{height} photo, widths {widths}, best and median of {rounds} rounds:")
@@ -146,6 +220,25 @@ def per_photo(server, widths, rounds=5, repeats=20):
         print(f"  {how}: {per_round[0]:.1f} ms per photo (median {per_round[rounds // 2]:.1f} ms)")
 
 
+def cores():
+    """The cores this process may use (os.process_cpu_count() from 3.13; the affinity mask, as
+    Rust's available_parallelism reads it, before)."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def image_names(server, count, quick):
+    """The server's generated photos cycled to `count` (24, 8 with --quick), or the first
+    `count` of the files it lists (all of them by default), as the Rust tour picks them."""
+    listed = [image["name"] for image in control(f"{server}/images")]
+    if all(name == f"{i}.jpg" for i, name in enumerate(listed)):
+        return [f"{i}.jpg" for i in range(count or (8 if quick else 24))]
+    return listed[:count] if count else listed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="http://127.0.0.1:8000")
@@ -155,7 +248,7 @@ def main():
     parser.add_argument("--io-threads", type=int, default=16)
     parser.add_argument("--io-cap", type=int, help="requests in flight, both pools together")
     parser.add_argument("--workers", type=int, help="as --io-threads W --io-cap W (the Rust rule)")
-    parser.add_argument("--processes", type=int, default=os.cpu_count())
+    parser.add_argument("--processes", type=int, default=cores())
     parser.add_argument("--runs", type=int, default=None, help="[default: 3, 1 with --quick]")
     parser.add_argument("--pillow-draft", action="store_true")
     parser.add_argument("--per-photo", action="store_true", help="time one photo's resize, no pool")
@@ -165,7 +258,7 @@ def main():
     args = parser.parse_args()
     args.server = args.server.rstrip("/")
     out = sys.stderr if args.json else sys.stdout
-    widths = [int(w) for w in args.widths.split(",")]
+    widths = list(dict.fromkeys(int(w) for w in args.widths.split(",")))  # each once, in order
     if args.per_photo:
         per_photo(args.server, widths)
         return
@@ -174,10 +267,9 @@ def main():
     if args.io_cap:
         global io_cap
         io_cap = threading.BoundedSemaphore(args.io_cap)
-    count = args.images or args.count or (8 if args.quick else 24)
     runs = args.runs or (1 if args.quick else 3)
-    names = [f"{i}.jpg" for i in range(count)]
-    faults = json.loads(get(f"{args.server}/faults"))
+    names = image_names(args.server, args.images or args.count, args.quick)
+    faults = control(f"{args.server}/faults")
     drafts = [False, True] if args.json else [args.pillow_draft]
     ways = " and ".join("draft + reducing_gap" if d else "LANCZOS from the full image" for d in drafts)
     print(
@@ -194,32 +286,43 @@ def main():
         for draft in drafts:
             results = []
             for run in range(1, runs + 1):
-                wall, done, failed, peak, resizing = run_once(
-                    args.server, names, widths, args.io_threads, processes, draft
-                )
-                results.append((wall, done, failed, peak, resizing))
+                r = run_once(args.server, names, widths, args.io_threads, processes, draft)
+                results.append(r)
+                busy = r["resizing"] / (r["wall"] * args.processes)
                 print(
-                    f"run {run}: {wall:.3f} s, {len(names) / wall:.1f} images/s, {done} done, "
-                    f"{failed} failed, peak in flight {peak}, processes busy resizing "
-                    f"{100 * resizing / (wall * args.processes):.0f}% of the run, "
-                    f"{1000 * resizing / max(done, 1):.0f} ms per image",
+                    f"run {run}: {r['wall']:.3f} s, {len(names) / r['wall']:.1f} images/s, "
+                    f"{r['done']} done, {len(r['skipped'])} skipped, {len(r['failed'])} failed, "
+                    f"peak in flight {r['stats']['max_in_flight']}, {r['retries']} retries, "
+                    f"processes busy resizing {100 * busy:.0f}% of the run, "
+                    f"{1000 * r['resizing'] / max(r['resized'], 1):.0f} ms per image",
                     file=out,
                 )
-                if failed and not args.json:
+                for why, images in [("skipped", r["skipped"]), ("failed", r["failed"])]:
+                    for name, reason in images.items():
+                        print(f"  {why} {name}: {reason}", file=out)
+                if r["failed"] and not args.json:
                     sys.exit(1)
-            walls = sorted(r[0] for r in results)
+            walls = sorted(r["wall"] for r in results)
             print(f"best {walls[0]:.3f} s, median {walls[len(walls) // 2]:.3f} s", file=out)
-            wall, done, failed, peak, resizing = sorted(results)[len(results) // 2]
+            r = sorted(results, key=lambda r: r["wall"])[len(results) // 2]
+            busy = r["resizing"] / (r["wall"] * args.processes)
             rows.append({
                 "demo": "thumbnail-maker",
                 "variant": "Pillow's draft mode" if draft else "the course's design",
-                "workers": args.io_cap or None, "items": len(names), "wall_s": wall,
-                "items_per_s": len(names) / wall, "max_in_flight": peak, "ok": done,
-                "not_found": None, "errors": failed, "skipped": 0, "timed_out": None,
-                "cancelled": None, "python": sys.version.split()[0], "quick": args.quick,
-                "extra": {"runs": runs, "processes": args.processes,
-                          "ms resizing per image": round(1000 * resizing / max(done, 1)),
-                          "best of runs s": walls[0]},
+                "workers": args.io_cap or None, "items": len(names), "wall_s": r["wall"],
+                "items_per_s": len(names) / r["wall"], "max_in_flight": r["stats"]["max_in_flight"],
+                "ok": r["done"], "not_found": None, "errors": len(r["failed"]),
+                "skipped": len(r["skipped"]), "timed_out": None, "cancelled": None,
+                "python": sys.version.split()[0], "quick": args.quick,
+                # The Rust rows' columns, measured the same way (resize: one image's decode,
+                # resizes and encodes in its process; busy: their sum over wall x processes).
+                "extra": {
+                    "MB down": r["stats"]["bytes_out"] / 1e6, "MB up": r["stats"]["bytes_in"] / 1e6,
+                    "retries": r["retries"],
+                    "resize/img": f"{1000 * r['resizing'] / max(r['resized'], 1):.1f} ms",
+                    "resize busy": f"{100 * busy:.0f}%", "busy dl/rs/up": "-",
+                    "verified": r["verified"], "runs": runs, "processes": args.processes,
+                },
             })
     if args.json:
         for row in rows:

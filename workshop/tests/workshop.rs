@@ -7,8 +7,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use workshop::logic::{
-    Progress, TestOutcome, exercise_of, exercises_declared, first_compiler_error, first_failure,
-    hint_section, parse_test_lines, run_captured,
+    Progress, Saves, TestOutcome, exercise_of, exercises_declared, first_compiler_error,
+    first_failure, hint_section, missing_stubs, parse_test_lines, run_captured, utc_stamp,
 };
 
 /// What `cargo test ... --test exercises` prints on stdout, trimmed.
@@ -176,6 +176,53 @@ fn a_hint_is_its_section_only() {
         "## Exercise 2: b\n\nsecond"
     );
     assert_eq!(hint_section(hints, 3), None);
+}
+
+#[test]
+fn watch_sees_every_change_of_content_and_nothing_else() {
+    let mut saves = Saves::default();
+    assert!(
+        saves.changed(Some(b"fn a() {}")),
+        "the first look is a change"
+    );
+    assert!(
+        !saves.changed(Some(b"fn a() {}")),
+        "the same bytes again (a touch)"
+    );
+    assert!(
+        saves.changed(Some(b"fn b() {}")),
+        "same length, other bytes"
+    );
+    assert!(
+        !saves.changed(None),
+        "a file replaced on save is gone for a moment"
+    );
+    assert!(!saves.changed(Some(b"fn b() {}")), "and back unchanged");
+    assert!(saves.changed(Some(b"")), "emptied");
+    assert!(
+        saves.changed(Some(b"fn b() {}")),
+        "and back to an earlier content"
+    );
+}
+
+#[test]
+fn backups_are_stamped_with_the_utc_time() {
+    let at = |secs| utc_stamp(std::time::UNIX_EPOCH + Duration::from_secs(secs));
+    assert_eq!(at(0), "19700101-000000");
+    assert_eq!(at(951_782_400), "20000229-000000");
+    assert_eq!(at(1_709_251_199), "20240229-235959");
+    assert_eq!(at(1_798_761_599), "20261231-235959");
+    assert_eq!(at(4_102_444_800), "21000101-000000");
+}
+
+#[test]
+fn a_file_without_every_stub_is_not_the_stubs() {
+    let declared: BTreeSet<u32> = [1, 2, 3].into();
+    let stubs = "fn a() { todo!(\"exercise 1: a\") }\nfn b() { todo!(\"exercise 2: b\") }\n\
+                 fn c() { todo!(\"exercise 3: c\") }\n";
+    assert_eq!(missing_stubs(stubs, &declared), Vec::<u32>::new());
+    let work = stubs.replace("todo!(\"exercise 2: b\")", "2");
+    assert_eq!(missing_stubs(&work, &declared), vec![2]);
 }
 
 /// The workspace this test builds: under cargo's own `target/tmp`, at the same place every

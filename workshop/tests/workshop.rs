@@ -386,3 +386,86 @@ fn workshop_hint_prints_one_section_and_refuses_bad_input_in_one_line() {
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
     }
 }
+
+/// `watch` ends a run by ending cargo (`Running::end`): the test binary cargo started sees its
+/// stdin pipe close and ends, and with it each attempt and what the attempt started.
+#[cfg(unix)]
+#[test]
+fn ending_a_run_ends_its_test_binary_its_attempts_and_their_processes() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../threads-basic/src/exercises.rs");
+    let stubs = std::fs::read_to_string(real).unwrap();
+    let stub = "todo!(\"exercise 1: sum the chunks on scoped threads\")";
+    assert!(
+        stubs.contains(stub),
+        "exercise 1's stub changed: update this test"
+    );
+    // Exercise 1's attempt starts a `sleep`, writes down the pids, and hangs.
+    let hangs = stubs.replace(
+        stub,
+        "{\n        use std::io::Write;\n        \
+         let sleep = std::process::Command::new(\"sleep\").arg(\"600\").spawn().unwrap();\n        \
+         let pids = format!(\"{}\\n{}\\n{}\\n\", sleep.id(), std::process::id(), std::os::unix::process::parent_id());\n        \
+         std::fs::OpenOptions::new().create(true).append(true).open(std::env::var(\"RUN_PIDS\").unwrap())\n            \
+         .unwrap().write_all(pids.as_bytes()).unwrap();\n        \
+         loop { std::thread::park(); }\n    }",
+    );
+    let root = small_workspace("ended-run", &hangs);
+    let file = root.join("pids");
+    let _ = std::fs::remove_file(&file);
+    let workspace = workshop::logic::Workspace::at(&root).unwrap();
+    let options = workshop::logic::RunOptions {
+        target_dir: Some(root.join("target")),
+        offline: true,
+        ..Default::default()
+    };
+    let mut command = workspace.test_command("threads-basic", &options).unwrap();
+    command
+        .env("RUN_PIDS", &file)
+        .env("EXERCISE_TIMEOUT_SECS", "3600");
+    let mut run = workshop::logic::Running::start(command).unwrap();
+    let read_pids = || -> Vec<u32> {
+        std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.parse().unwrap())
+            .collect()
+    };
+    // The build and the start of an attempt (a generous bound, not an assertion of time).
+    let until = Instant::now() + Duration::from_secs(600);
+    while read_pids().len() < 3 {
+        assert!(Instant::now() < until, "no attempt started");
+        if let Some((_, stdout, stderr)) = run.try_finish().unwrap() {
+            panic!("the run ended before the attempt hung:\n{stdout}\n{stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    run.end();
+
+    // Each pid is gone (a zombie, dead but not reaped by its new parent, counts as gone).
+    let alive = |pid: u32| {
+        let reached = Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| Some(s.rsplit_once(')')?.1.trim_start().starts_with('Z')))
+            .unwrap_or(false);
+        reached && !zombie
+    };
+    let until = Instant::now() + Duration::from_secs(60);
+    let mut left: Vec<u32>;
+    loop {
+        left = read_pids().into_iter().filter(|&p| alive(p)).collect();
+        if left.is_empty() || Instant::now() > until {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        left,
+        Vec::<u32>::new(),
+        "still alive after the run was ended"
+    );
+}

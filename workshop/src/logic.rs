@@ -11,11 +11,12 @@
 //! - `<crate>/HINTS.md` has a section `## Exercise N: <function name>` per exercise.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
+use std::hash::{Hash, Hasher};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 
@@ -367,6 +368,13 @@ impl Workspace {
 
     /// Runs `cargo test -p <crate> --features exercises --test exercises` and reads its output.
     pub fn run_tests(&self, krate: &str, options: &RunOptions) -> anyhow::Result<TestRun> {
+        let command = self.test_command(krate, options)?;
+        let (status, stdout, stderr) = run_captured(command, options.limit)?;
+        Ok(read_test_run(status, &stdout, &stderr))
+    }
+
+    /// The command [`Workspace::run_tests`] runs, for a caller that runs it itself (`watch`).
+    pub fn test_command(&self, krate: &str, options: &RunOptions) -> anyhow::Result<Command> {
         self.check_crate(krate)?;
         let mut command = Command::new(cargo());
         command
@@ -383,16 +391,23 @@ impl Workspace {
         // backtraces, so a failure's message stays a few lines long.
         command.args(["--", "--color", "never"]);
         command.env("RUST_BACKTRACE", "0");
-        let (status, stdout, stderr) = run_captured(command, options.limit)?;
-        let outcomes = parse_test_lines(&stdout);
-        if outcomes.is_empty() && !status {
-            let error = first_compiler_error(&stderr, 8).unwrap_or_else(|| {
-                let tail: Vec<&str> = stderr.lines().rev().take(8).collect();
-                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-            });
-            return Ok(TestRun::DidNotCompile { error });
-        }
-        Ok(TestRun::Ran { outcomes, stdout })
+        Ok(command)
+    }
+}
+
+/// Reads a finished `cargo test` run: its outcomes, or the first compiler error.
+pub fn read_test_run(success: bool, stdout: &str, stderr: &str) -> TestRun {
+    let outcomes = parse_test_lines(stdout);
+    if outcomes.is_empty() && !success {
+        let error = first_compiler_error(stderr, 8).unwrap_or_else(|| {
+            let tail: Vec<&str> = stderr.lines().rev().take(8).collect();
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        });
+        return TestRun::DidNotCompile { error };
+    }
+    TestRun::Ran {
+        outcomes,
+        stdout: stdout.to_string(),
     }
 }
 
@@ -413,61 +428,342 @@ fn cargo() -> String {
 
 /// Runs `command` with its output captured, killing and reaping it if it outlives `limit`.
 /// Returns (success, stdout, stderr).
-///
-/// Killing cargo does not kill a test binary it started; that one ends on its own, since every
-/// exercise test runs under the guard's limit. (A process group would take the whole tree down,
-/// but it would also keep Ctrl-C from reaching cargo during `workshop watch`.)
-pub fn run_captured(
-    mut command: Command,
-    limit: Duration,
-) -> anyhow::Result<(bool, String, String)> {
+pub fn run_captured(command: Command, limit: Duration) -> anyhow::Result<(bool, String, String)> {
     let program = format!("{:?}", command.get_program());
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot start {program}"))?;
-    // Both pipes are drained on threads of their own: a full pipe would block the child.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
-            let mut text = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut text);
-            }
-            String::from_utf8_lossy(&text).into_owned()
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let mut running = Running::start(command)?;
     let deadline = Instant::now() + limit;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
+    loop {
+        match running.try_finish() {
+            Ok(Some(done)) => return Ok(done),
             Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(50)),
             Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
+                running.end();
                 bail!("{program} was still running after {} s", limit.as_secs());
             }
             Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
+                running.end();
                 return Err(e).with_context(|| format!("cannot wait for {program}"));
             }
         }
+    }
+}
+
+/// A command running with its output captured, that can be ended at any time (`watch` ends a
+/// run when a new save arrives).
+///
+/// Its stdin is a pipe held here, and `WORKSHOP_PARENT_PIPE=1` tells the exercise guard so: a
+/// test binary that cargo starts inherits that stdin, and ends when the pipe closes, as each
+/// attempt ends when its test binary does (see `guard`). So ending cargo and closing the pipe
+/// ends the whole run, the attempts' processes included, without a process group (which would
+/// also keep Ctrl-C from reaching cargo during `workshop watch`). A build under way finishes
+/// its current rustc processes on its own.
+#[derive(Debug)]
+pub struct Running {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Option<thread::JoinHandle<String>>,
+    stderr: Option<thread::JoinHandle<String>>,
+}
+
+impl Running {
+    pub fn start(mut command: Command) -> anyhow::Result<Self> {
+        let program = format!("{:?}", command.get_program());
+        let mut child = command
+            .env(crate::guard::PARENT_PIPE_VAR, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {program}"))?;
+        // Both pipes are drained on threads of their own: a full pipe would block the child.
+        fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+            thread::spawn(move || {
+                let mut text = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut text);
+                }
+                String::from_utf8_lossy(&text).into_owned()
+            })
+        }
+        Ok(Self {
+            stdin: child.stdin.take(),
+            stdout: Some(drain(child.stdout.take())),
+            stderr: Some(drain(child.stderr.take())),
+            child,
+        })
+    }
+
+    /// (success, stdout, stderr) once the command has exited, else `None`.
+    pub fn try_finish(&mut self) -> std::io::Result<Option<(bool, String, String)>> {
+        let Some(status) = self.child.try_wait()? else {
+            return Ok(None);
+        };
+        self.stdin = None;
+        let join = |handle: Option<thread::JoinHandle<String>>| {
+            handle.and_then(|h| h.join().ok()).unwrap_or_default()
+        };
+        let stdout = join(self.stdout.take());
+        let stderr = join(self.stderr.take());
+        Ok(Some((status.success(), stdout, stderr)))
+    }
+
+    /// Ends the command: kills and reaps it and closes its stdin, which ends the test binary it
+    /// started and so the attempts. The output read so far is dropped.
+    pub fn end(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stdin = None;
+        // The drain threads end when the last writer (a test binary on its way out) is gone.
+        self.stdout = None;
+        self.stderr = None;
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.stdout.is_some() {
+            self.end();
+        }
+    }
+}
+
+/// Notices every save of a file by its content, not its modification time (which some file
+/// systems keep to 1-2 s, so two saves in one second would look like one).
+#[derive(Debug, Default)]
+pub struct Saves {
+    seen: Option<u64>,
+}
+
+impl Saves {
+    /// Whether `content` (`None`: the file is not there right now, as while an editor replaces
+    /// it) is new since the last call. A vanished file is no save, nor is the same content back.
+    pub fn changed(&mut self, content: Option<&[u8]>) -> bool {
+        let Some(content) = content else {
+            return false;
+        };
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        content.hash(&mut hasher);
+        let digest = hasher.finish();
+        if self.seen == Some(digest) {
+            return false;
+        }
+        self.seen = Some(digest);
+        true
+    }
+}
+
+/// `YYYYmmdd-HHMMSS` in UTC, for backups' names (by hand: std has no calendar).
+pub fn utc_stamp(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's days-to-civil: years of 400 (an era of 146,097 days) starting on 1 March.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
     };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    Ok((status.success(), stdout, stderr))
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The exercises of `declared` whose stub (`todo!("exercise N: ...")`) is not in `source`.
+pub fn missing_stubs(source: &str, declared: &BTreeSet<u32>) -> Vec<u32> {
+    declared
+        .iter()
+        .copied()
+        .filter(|n| !source.contains(&format!("todo!(\"exercise {n}:")))
+        .collect()
+}
+
+/// What `reset` will do, decided before anything changes.
+#[derive(Debug, Clone)]
+pub struct ResetPlan {
+    /// `<crate>/src/exercises.rs`, relative to the root.
+    pub file: PathBuf,
+    /// The commit the stubs come from.
+    pub commit: String,
+    stubs: Vec<u8>,
+    working: Option<Vec<u8>>,
+    staged: Option<Vec<u8>>,
+}
+
+impl ResetPlan {
+    /// The file and the index both hold the stubs already.
+    pub fn nothing_to_do(&self) -> bool {
+        self.working.as_ref() == Some(&self.stubs) && self.staged.as_ref() == Some(&self.stubs)
+    }
+
+    /// The commit, shortened for people.
+    pub fn short_commit(&self) -> &str {
+        &self.commit[..self.commit.len().min(12)]
+    }
+}
+
+/// Runs git in `root`: its stdout when it succeeds, `None` when it fails.
+fn git(root: &Path, args: &[&str]) -> anyhow::Result<Option<Vec<u8>>> {
+    let output = Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .context("cannot run git")?;
+    Ok(output.status.success().then_some(output.stdout))
+}
+
+fn git_line(root: &Path, args: &[&str]) -> anyhow::Result<Option<String>> {
+    Ok(git(root, args)?
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+        .filter(|line| !line.is_empty()))
+}
+
+/// The commit the learner started from: where HEAD left the branch it tracks
+/// (`git merge-base HEAD @{upstream}`), else `origin/HEAD`; `None` without either.
+pub fn start_commit(root: &Path) -> anyhow::Result<Option<String>> {
+    for upstream in ["@{upstream}", "origin/HEAD"] {
+        if let Some(commit) = git_line(root, &["merge-base", "HEAD", upstream])? {
+            return Ok(Some(commit));
+        }
+    }
+    Ok(None)
+}
+
+/// Decides what `cargo workshop reset <krate>` does, changing nothing: the stubs are `file` at
+/// `from`, or else at [`start_commit`]; refused when there is no such commit, or when the file
+/// there lacks a stub of `declared` (the learner's work was pushed).
+pub fn plan_reset(
+    root: &Path,
+    krate: &str,
+    file: &Path,
+    declared: &BTreeSet<u32>,
+    from: Option<&str>,
+) -> anyhow::Result<ResetPlan> {
+    let shown = file.display();
+    let commit = match from {
+        Some(from) => git_line(
+            root,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{from}^{{commit}}"),
+            ],
+        )?
+        .with_context(|| {
+            format!("{from:?} is no commit of this repository: nothing was changed")
+        })?,
+        None => start_commit(root)?.with_context(|| {
+            "no commit to take the stubs from (no upstream branch and no origin/HEAD: a copy \
+             without git history?): nothing was changed"
+        })?,
+    };
+    let short = &commit[..commit.len().min(12)];
+    // `./` makes the path relative to the root, which need not be the repository's top.
+    let in_git = format!("./{}", file.to_string_lossy().replace('\\', "/"));
+    let stubs = git(root, &["show", &format!("{commit}:{in_git}")])?
+        .with_context(|| format!("{shown} is not in commit {short}: nothing was changed"))?;
+    let missing = missing_stubs(&String::from_utf8_lossy(&stubs), declared);
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(u32::to_string).collect();
+        let which = match from {
+            Some(_) => "the commit named with --from",
+            None => "the commit this branch started from",
+        };
+        bail!(
+            "{shown} at commit {short} ({which}) has no stub for exercise {}: it holds work, not \
+             the stubs as shipped; nothing was changed. Name the commit with the stubs \
+             (`git log --oneline -- {shown}` lists the file's commits): \
+             cargo workshop reset {krate} --from <commit>",
+            list.join(", ")
+        );
+    }
+    Ok(ResetPlan {
+        file: file.to_path_buf(),
+        commit,
+        stubs,
+        working: std::fs::read(root.join(file)).ok(),
+        staged: git(root, &["show", &format!(":{in_git}")])?,
+    })
+}
+
+/// Carries out `plan`: saves the working file beside itself as `<file>.<stamp>.bak` (and the
+/// staged version as `<file>.<stamp>.staged.bak` when it differs from both that file and the
+/// stubs), then restores file and index
+/// from the plan's commit. Returns the backups' paths, relative to the root.
+pub fn apply_reset(root: &Path, plan: &ResetPlan, now: SystemTime) -> anyhow::Result<Vec<PathBuf>> {
+    let stamp = utc_stamp(now);
+    let mut saved = Vec::new();
+    // The staged version when it is neither the working file nor the stubs (nothing to lose then).
+    let staged = plan
+        .staged
+        .as_ref()
+        .filter(|staged| plan.working.as_ref() != Some(*staged) && **staged != plan.stubs);
+    for (content, kind) in [(plan.working.as_ref(), ""), (staged, ".staged")] {
+        let Some(content) = content else { continue };
+        saved.push(save_beside(root, &plan.file, &stamp, kind, content)?);
+    }
+    let in_git = plan.file.to_string_lossy().replace('\\', "/");
+    let output = Command::new("git")
+        .current_dir(root)
+        .args(["checkout", &plan.commit, "--", &in_git])
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr);
+        bail!(
+            "git checkout failed ({}); your version is saved",
+            message.trim()
+        );
+    }
+    Ok(saved)
+}
+
+/// Writes `content` to `<file>.<stamp><kind>.bak` beside `file`, never over an existing file.
+fn save_beside(
+    root: &Path,
+    file: &Path,
+    stamp: &str,
+    kind: &str,
+    content: &[u8],
+) -> anyhow::Result<PathBuf> {
+    let name = file.file_name().context("no file name")?.to_string_lossy();
+    for attempt in 1.. {
+        let suffix = if attempt == 1 {
+            String::new()
+        } else {
+            format!("-{attempt}")
+        };
+        let backup = file.with_file_name(format!("{name}.{stamp}{suffix}{kind}.bak"));
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(root.join(&backup));
+        match created {
+            Ok(mut out) => {
+                out.write_all(content)
+                    .with_context(|| format!("cannot write {}", backup.display()))?;
+                return Ok(backup);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot create {}", backup.display())),
+        }
+    }
+    unreachable!("an unbounded loop")
 }

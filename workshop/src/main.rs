@@ -4,7 +4,7 @@
 //! cargo workshop                        # every crate: exercises solved, and the next one
 //! cargo workshop hint threads-basic 4   # the near-answer for one exercise
 //! cargo workshop watch threads-basic    # re-run its tests whenever src/exercises.rs changes
-//! cargo workshop reset threads-basic    # restore its stubs from git (asks first)
+//! cargo workshop reset threads-basic    # save your file, then restore the stubs as shipped (asks first)
 //! ```
 //!
 //! `cargo workshop` is an alias (in `.cargo/config.toml`) for
@@ -13,15 +13,16 @@
 //! exercises`), one crate at a time: the first run builds each crate once more with that feature.
 
 use std::io::{BufRead, Write};
-use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use workshop::logic::{self, Progress, RunOptions, TestRun, Workspace, first_failure};
+use workshop::logic::{
+    self, Progress, RunOptions, Running, Saves, TestRun, Workspace, first_failure, read_test_run,
+};
 
 /// Exercises solved per crate, the next one to do, hints, and a watcher.
 #[derive(Debug, Parser)]
@@ -47,13 +48,16 @@ enum Verb {
         #[arg(value_name = "CRATE")]
         krate: String,
     },
-    /// Restore CRATE's stubs (src/exercises.rs) from git, after asking
+    /// Restore CRATE's stubs (src/exercises.rs) as shipped, after saving your version beside it
     Reset {
         #[arg(value_name = "CRATE")]
         krate: String,
         /// Do not ask for confirmation
         #[arg(long)]
         yes: bool,
+        /// The commit to take the stubs from (by default the one this branch started from)
+        #[arg(long, value_name = "COMMIT")]
+        from: Option<String>,
     },
 }
 
@@ -73,7 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Verb::Watch { krate }) => watch(&workspace, &krate),
-        Some(Verb::Reset { krate, yes }) => reset(&workspace, &krate, yes),
+        Some(Verb::Reset { krate, yes, from }) => reset(&workspace, &krate, yes, from.as_deref()),
     }
 }
 
@@ -225,74 +229,126 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// `watch CRATE`: re-runs the crate's exercise tests on every change to its stubs' file.
+/// `watch CRATE`: re-runs the crate's exercise tests on every save of its stubs' file.
+///
+/// The file is read every 200 ms and a save is a change of its content (see [`Saves`]); a run
+/// starts once the content has held still for a poll, so a half-written file is not built. A
+/// save during a run ends that run (cargo, and with it the test binary and its attempts: see
+/// [`Running`]) and starts a new one. A run that fails to start or to finish, or a file that is
+/// gone for a moment, is reported and the watch goes on.
 fn watch(workspace: &Workspace, krate: &str) -> anyhow::Result<()> {
     workspace.check_crate(krate)?;
-    let file = workspace.root().join(workspace.exercises_file(krate));
-    // An editor may replace the file on save, so for a moment it may not be there: try again.
-    let modified =
-        |file: &Path| -> Option<SystemTime> { std::fs::metadata(file).ok()?.modified().ok() };
-    let declared = workspace.exercises_declared(krate)?;
+    let shown = workspace.exercises_file(krate);
+    let file = workspace.root().join(&shown);
     println!(
         "Watching {} (Ctrl-C to stop): every save re-runs `cargo test -p {krate} --features exercises --test exercises`.",
-        workspace.exercises_file(krate).display()
+        shown.display()
     );
-    let mut seen = None;
+    let options = RunOptions::default();
+    let mut saves = Saves::default();
+    let mut pending = false;
+    let mut running: Option<(Running, Instant)> = None;
     loop {
-        let now = modified(&file);
-        if now.is_some() && seen != now {
-            seen = now;
-            println!("\n{krate}: testing...");
-            match workspace.run_tests(krate, &RunOptions::default())? {
-                TestRun::DidNotCompile { error } => {
-                    println!(
-                        "{krate} does not compile; the first error:\n{}",
-                        indent(&error)
-                    );
-                }
-                TestRun::Ran { outcomes, stdout } => {
-                    let progress = Progress::count(&declared, &outcomes);
-                    let (solved, total) = (progress.solved(), progress.total());
-                    println!("{krate}: {solved} of {total} exercises solved");
-                    let next = progress.next_unsolved();
-                    if let Some(failure) = first_failure(&stdout, next, 6) {
-                        println!("the first failure:\n{}", indent(&failure));
-                    }
-                    if let Some(n) = next {
-                        let (file, line) = workspace.locate_exercise(krate, n);
-                        println!(
-                            "next: exercise {n} at {}:{line} (stuck? `cargo workshop hint {krate} {n}`)",
-                            file.display()
-                        );
-                    }
-                }
+        // An editor may replace the file on save, so for a moment it may not be there.
+        let changed = saves.changed(std::fs::read(&file).ok().as_deref());
+        if changed {
+            pending = true;
+        } else if pending {
+            pending = false;
+            if let Some((mut old, _)) = running.take() {
+                old.end();
+                println!(
+                    "\n{} changed: the run is stopped, starting again.",
+                    shown.display()
+                );
             }
-            println!(
-                "waiting for changes to {}...",
-                workspace.exercises_file(krate).display()
-            );
+            println!("\n{krate}: testing...");
+            match workspace
+                .test_command(krate, &options)
+                .and_then(Running::start)
+            {
+                Ok(run) => running = Some((run, Instant::now())),
+                Err(e) => println!("{krate}: cannot run the tests: {e:#}"),
+            }
         }
-        thread::sleep(Duration::from_millis(500));
+        if let Some((run, started)) = &mut running {
+            let finished = match run.try_finish() {
+                Ok(Some((success, stdout, stderr))) => {
+                    report(workspace, krate, read_test_run(success, &stdout, &stderr));
+                    true
+                }
+                Ok(None) if started.elapsed() > options.limit => {
+                    run.end();
+                    println!(
+                        "{krate}: the run was still going after {} s, stopped.",
+                        options.limit.as_secs()
+                    );
+                    true
+                }
+                Ok(None) => false,
+                Err(e) => {
+                    run.end();
+                    println!("{krate}: cannot wait for the run: {e}");
+                    true
+                }
+            };
+            if finished {
+                running = None;
+                println!("waiting for changes to {}...", shown.display());
+            }
+        }
+        thread::sleep(Duration::from_millis(200));
     }
 }
 
-/// `reset CRATE`: puts the stubs back as the last commit has them, after asking unless `--yes`.
-fn reset(workspace: &Workspace, krate: &str, yes: bool) -> anyhow::Result<()> {
+/// One finished run, for `watch`: solved out of total, the first failure, the next exercise.
+fn report(workspace: &Workspace, krate: &str, run: TestRun) {
+    match run {
+        TestRun::DidNotCompile { error } => {
+            println!(
+                "{krate} does not compile; the first error:\n{}",
+                indent(&error)
+            );
+        }
+        TestRun::Ran { outcomes, stdout } => {
+            // Read again each time: the tests may have changed too.
+            let declared = workspace.exercises_declared(krate).unwrap_or_default();
+            let progress = Progress::count(&declared, &outcomes);
+            let (solved, total) = (progress.solved(), progress.total());
+            println!("{krate}: {solved} of {total} exercises solved");
+            let next = progress.next_unsolved();
+            if let Some(failure) = first_failure(&stdout, next, 6) {
+                println!("the first failure:\n{}", indent(&failure));
+            }
+            if let Some(n) = next {
+                let (file, line) = workspace.locate_exercise(krate, n);
+                println!(
+                    "next: exercise {n} at {}:{line} (stuck? `cargo workshop hint {krate} {n}`)",
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
+/// `reset CRATE`: backs the learner's file up, then puts back the stubs as shipped (the file at
+/// the commit the learner started from, or at `--from`), after asking unless `--yes`.
+fn reset(workspace: &Workspace, krate: &str, yes: bool, from: Option<&str>) -> anyhow::Result<()> {
     workspace.check_crate(krate)?;
     let file = workspace.exercises_file(krate);
-    let unchanged = Command::new("git")
-        .current_dir(workspace.root())
-        .args(["diff", "--quiet", "HEAD", "--"])
-        .arg(&file)
-        .status()
-        .context("cannot run git")?;
-    if unchanged.success() {
-        println!("{} has no changes to undo.", file.display());
+    let declared = workspace.exercises_declared(krate)?;
+    let plan = logic::plan_reset(workspace.root(), krate, &file, &declared, from)?;
+    let commit = plan.short_commit().to_string();
+    if plan.nothing_to_do() {
+        println!(
+            "{} already holds the stubs as of commit {commit}: nothing to do.",
+            file.display()
+        );
         return Ok(());
     }
     if !yes {
         print!(
-            "Restore {} from git? Your changes to it will be lost. [y/N] ",
+            "Restore {} to its stubs as of commit {commit}? Your version is saved beside it first. [y/N] ",
             file.display()
         );
         std::io::stdout().flush()?;
@@ -307,16 +363,14 @@ fn reset(workspace: &Workspace, krate: &str, yes: bool) -> anyhow::Result<()> {
             return Ok(());
         }
     }
-    let output = Command::new("git")
-        .current_dir(workspace.root())
-        .args(["checkout", "HEAD", "--"])
-        .arg(&file)
-        .output()
-        .context("cannot run git")?;
-    if !output.status.success() {
-        let message = String::from_utf8_lossy(&output.stderr);
-        bail!("git checkout failed: {}", message.trim());
+    let saved = logic::apply_reset(workspace.root(), &plan, SystemTime::now())?;
+    for backup in &saved {
+        println!("saved: {}", backup.display());
     }
-    println!("{} is back to its stubs.", file.display());
+    println!(
+        "{} is back to its stubs as of commit {} (file and index).",
+        file.display(),
+        plan.commit
+    );
     Ok(())
 }

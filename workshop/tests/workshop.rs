@@ -7,8 +7,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use workshop::logic::{
-    Progress, TestOutcome, exercise_of, exercises_declared, first_compiler_error, first_failure,
-    hint_section, parse_test_lines, run_captured,
+    Progress, Saves, TestOutcome, exercise_of, exercises_declared, first_compiler_error,
+    first_failure, hint_section, missing_stubs, parse_test_lines, run_captured, utc_stamp,
 };
 
 /// What `cargo test ... --test exercises` prints on stdout, trimmed.
@@ -178,6 +178,53 @@ fn a_hint_is_its_section_only() {
     assert_eq!(hint_section(hints, 3), None);
 }
 
+#[test]
+fn watch_sees_every_change_of_content_and_nothing_else() {
+    let mut saves = Saves::default();
+    assert!(
+        saves.changed(Some(b"fn a() {}")),
+        "the first look is a change"
+    );
+    assert!(
+        !saves.changed(Some(b"fn a() {}")),
+        "the same bytes again (a touch)"
+    );
+    assert!(
+        saves.changed(Some(b"fn b() {}")),
+        "same length, other bytes"
+    );
+    assert!(
+        !saves.changed(None),
+        "a file replaced on save is gone for a moment"
+    );
+    assert!(!saves.changed(Some(b"fn b() {}")), "and back unchanged");
+    assert!(saves.changed(Some(b"")), "emptied");
+    assert!(
+        saves.changed(Some(b"fn b() {}")),
+        "and back to an earlier content"
+    );
+}
+
+#[test]
+fn backups_are_stamped_with_the_utc_time() {
+    let at = |secs| utc_stamp(std::time::UNIX_EPOCH + Duration::from_secs(secs));
+    assert_eq!(at(0), "19700101-000000");
+    assert_eq!(at(951_782_400), "20000229-000000");
+    assert_eq!(at(1_709_251_199), "20240229-235959");
+    assert_eq!(at(1_798_761_599), "20261231-235959");
+    assert_eq!(at(4_102_444_800), "21000101-000000");
+}
+
+#[test]
+fn a_file_without_every_stub_is_not_the_stubs() {
+    let declared: BTreeSet<u32> = [1, 2, 3].into();
+    let stubs = "fn a() { todo!(\"exercise 1: a\") }\nfn b() { todo!(\"exercise 2: b\") }\n\
+                 fn c() { todo!(\"exercise 3: c\") }\n";
+    assert_eq!(missing_stubs(stubs, &declared), Vec::<u32>::new());
+    let work = stubs.replace("todo!(\"exercise 2: b\")", "2");
+    assert_eq!(missing_stubs(&work, &declared), vec![2]);
+}
+
 /// The workspace this test builds: under cargo's own `target/tmp`, at the same place every
 /// time, so that reruns rebuild only what changed.
 fn scratch() -> PathBuf {
@@ -338,4 +385,87 @@ fn workshop_hint_prints_one_section_and_refuses_bad_input_in_one_line() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
     }
+}
+
+/// `watch` ends a run by ending cargo (`Running::end`): the test binary cargo started sees its
+/// stdin pipe close and ends, and with it each attempt and what the attempt started.
+#[cfg(unix)]
+#[test]
+fn ending_a_run_ends_its_test_binary_its_attempts_and_their_processes() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../threads-basic/src/exercises.rs");
+    let stubs = std::fs::read_to_string(real).unwrap();
+    let stub = "todo!(\"exercise 1: sum the chunks on scoped threads\")";
+    assert!(
+        stubs.contains(stub),
+        "exercise 1's stub changed: update this test"
+    );
+    // Exercise 1's attempt starts a `sleep`, writes down the pids, and hangs.
+    let hangs = stubs.replace(
+        stub,
+        "{\n        use std::io::Write;\n        \
+         let sleep = std::process::Command::new(\"sleep\").arg(\"600\").spawn().unwrap();\n        \
+         let pids = format!(\"{}\\n{}\\n{}\\n\", sleep.id(), std::process::id(), std::os::unix::process::parent_id());\n        \
+         std::fs::OpenOptions::new().create(true).append(true).open(std::env::var(\"RUN_PIDS\").unwrap())\n            \
+         .unwrap().write_all(pids.as_bytes()).unwrap();\n        \
+         loop { std::thread::park(); }\n    }",
+    );
+    let root = small_workspace("ended-run", &hangs);
+    let file = root.join("pids");
+    let _ = std::fs::remove_file(&file);
+    let workspace = workshop::logic::Workspace::at(&root).unwrap();
+    let options = workshop::logic::RunOptions {
+        target_dir: Some(root.join("target")),
+        offline: true,
+        ..Default::default()
+    };
+    let mut command = workspace.test_command("threads-basic", &options).unwrap();
+    command
+        .env("RUN_PIDS", &file)
+        .env("EXERCISE_TIMEOUT_SECS", "3600");
+    let mut run = workshop::logic::Running::start(command).unwrap();
+    let read_pids = || -> Vec<u32> {
+        std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.parse().unwrap())
+            .collect()
+    };
+    // The build and the start of an attempt (a generous bound, not an assertion of time).
+    let until = Instant::now() + Duration::from_secs(600);
+    while read_pids().len() < 3 {
+        assert!(Instant::now() < until, "no attempt started");
+        if let Some((_, stdout, stderr)) = run.try_finish().unwrap() {
+            panic!("the run ended before the attempt hung:\n{stdout}\n{stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    run.end();
+
+    // Each pid is gone (a zombie, dead but not reaped by its new parent, counts as gone).
+    let alive = |pid: u32| {
+        let reached = Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| Some(s.rsplit_once(')')?.1.trim_start().starts_with('Z')))
+            .unwrap_or(false);
+        reached && !zombie
+    };
+    let until = Instant::now() + Duration::from_secs(60);
+    let mut left: Vec<u32>;
+    loop {
+        left = read_pids().into_iter().filter(|&p| alive(p)).collect();
+        if left.is_empty() || Instant::now() > until {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        left,
+        Vec::<u32>::new(),
+        "still alive after the run was ended"
+    );
 }

@@ -29,9 +29,6 @@ pub mod server;
 pub mod spans;
 pub mod timeline;
 pub mod timing;
-// Leaving: each crate's lesson carries its own `is_prime` (the job being taught belongs to it).
-#[doc(hidden)]
-pub mod work;
 
 pub use cli::CommonArgs;
 pub use report::{Outcomes, Row, Table};

@@ -25,7 +25,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-/// Trial division by odd divisors up to the square root (the workspace's `common::work::is_prime`).
+/// Trial division by odd divisors up to the square root (the workspace's lessons use the same one).
 fn is_prime(n: u64) -> bool {
     if n < 4 {
         return n >= 2;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, anyhow};
 use serde::Deserialize;
 
+use crate::lessons::child::Reaped;
 use crate::lessons::process_pool::WORKER_ARG;
 use crate::lessons::worker::{Answer, Message, Request, Task};
 
@@ -61,7 +62,8 @@ pub fn run_with_timeout(
     command: &mut Command,
     timeout: Duration,
 ) -> io::Result<(u32, Option<ExitStatus>)> {
-    let mut child = command.spawn()?;
+    // Held by the guard from its spawn on: an error below (`?`) kills and reaps the child too.
+    let mut child = Reaped::spawn(command)?;
     let pid = child.id();
     let deadline = Instant::now() + timeout;
     loop {
@@ -83,31 +85,37 @@ pub fn map_in_processes(exe: &Path, numbers: &[u64], workers: usize) -> anyhow::
     let workers = workers.max(1);
     let mut answers: HashMap<u64, bool> = HashMap::new();
     thread::scope(|s| -> anyhow::Result<()> {
-        let mut readers = Vec::new();
+        // Every worker is held by a guard from its spawn on. Any early return below drops them
+        // all, killed and reaped, which also ends a writer blocked on a full pipe (its write
+        // fails) before the scope waits for the writers.
+        let mut children = Vec::new();
+        let mut writers = Vec::new();
         for w in 0..workers {
-            let mut child = Command::new(exe)
+            let mut command = Command::new(exe);
+            command
                 .arg(WORKER_ARG)
                 .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
+                .stdout(Stdio::piped());
+            let mut child = Reaped::spawn(&mut command)
                 .with_context(|| format!("cannot start {}", exe.display()))?;
             let mut stdin = child.stdin.take().context("no stdin")?;
             let stdout = child.stdout.take().context("no stdout")?;
+            children.push((child, stdout));
             // A writer thread per worker: writing everything before reading could fill both
             // pipes and block the two processes on each other.
-            s.spawn(move || -> anyhow::Result<()> {
+            writers.push(s.spawn(move || -> anyhow::Result<()> {
                 for (id, &n) in numbers.iter().enumerate().skip(w).step_by(workers) {
                     let job = Request::Job {
                         id: id as u64,
                         task: Task::IsPrime(n),
                     };
-                    writeln!(stdin, "{}", serde_json::to_string(&job)?)?;
+                    writeln!(stdin, "{}", serde_json::to_string(&job)?)
+                        .with_context(|| format!("cannot send job {id} to worker {w}"))?;
                 }
                 Ok(())
-            });
-            readers.push((child, stdout));
+            }));
         }
-        for (mut child, stdout) in readers {
+        for (child, stdout) in children {
             for line in BufReader::new(stdout).lines() {
                 if let Message::Done(reply) = serde_json::from_str(&line?)? {
                     match reply.result.map_err(|e| anyhow!(e))? {
@@ -116,7 +124,14 @@ pub fn map_in_processes(exe: &Path, numbers: &[u64], workers: usize) -> anyhow::
                     };
                 }
             }
-            anyhow::ensure!(child.wait()?.success(), "a worker failed");
+            let status = child.wait()?;
+            anyhow::ensure!(status.success(), "a worker failed: {status}");
+        }
+        // A write that failed is an error of its own, even if the worker then exited cleanly.
+        for writer in writers {
+            writer
+                .join()
+                .map_err(|_| anyhow!("a writer thread panicked"))??;
         }
         Ok(())
     })?;

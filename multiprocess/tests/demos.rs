@@ -323,7 +323,7 @@ fn a_caught_panic_costs_one_job_and_an_abort_costs_the_process() {
 
 #[test]
 fn cost_measurements_move_every_byte() {
-    cost::process_first_reply(exe()).unwrap();
+    cost::process_first_reply(exe(), Duration::from_secs(30)).unwrap();
     cost::thread_first_reply().unwrap();
     assert_eq!(cost::through_pipe(exe(), 3).unwrap(), 3 * 1024 * 1024);
     assert_eq!(cost::through_channel(3).unwrap(), 3 * 1024 * 1024);
@@ -344,4 +344,38 @@ fn the_quick_tour_prints_only_json_on_stdout_under_json() {
     ] {
         assert!(demos.contains(demo), "no rows from {demo}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_worker_that_never_answers_ends_as_a_timeout_and_is_reaped() {
+    // It starts, says nothing and would sleep for ten minutes.
+    let (silent, pids) = support::script("silent", "exec sleep 600");
+    let err = support::within(Duration::from_secs(60), move || {
+        cost::process_first_reply(&silent, Duration::from_secs(3)).unwrap_err()
+    });
+    assert!(format!("{err:#}").contains("said nothing"), "{err:#}");
+    let pids = support::pids_written(&pids, 1);
+    assert_eq!(pids.len(), 1);
+    assert!(
+        !support::is_alive(pids[0]),
+        "the silent worker {} is still there",
+        pids[0]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_child_that_stops_reading_is_an_error_and_is_reaped() {
+    // It exits at once: writing 4 MiB to its stdin fails with a broken pipe.
+    let (quitter, pids) = support::script("quitter", "exit 0");
+    let err = cost::through_pipe(&quitter, 4).unwrap_err();
+    assert!(format!("{err:#}").contains("pipe"), "{err:#}");
+    let pids = support::pids_written(&pids, 1);
+    assert_eq!(pids.len(), 1);
+    assert!(
+        !support::is_alive(pids[0]),
+        "child {} left behind (a zombie?)",
+        pids[0]
+    );
 }

@@ -19,26 +19,38 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 
+use crate::lessons::child::Reaped;
 use crate::lessons::process_pool::WORKER_ARG;
 
 const CHUNK: usize = 64 * 1024;
 
-/// Starts a worker process, waits for its first line (the `Ready` message), then closes its
-/// stdin and waits for it to exit.
-pub fn process_first_reply(exe: &Path) -> anyhow::Result<()> {
-    let mut child = Command::new(exe)
+/// Starts a worker process, waits at most `timeout` for its first line (the `Ready` message),
+/// then closes its stdin and waits for it to exit.
+pub fn process_first_reply(exe: &Path, timeout: Duration) -> anyhow::Result<()> {
+    let mut command = Command::new(exe);
+    command
         .arg(WORKER_ARG)
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot start {}", exe.display()))?;
+        .stdout(Stdio::piped());
+    // Held from its spawn on: every early return below kills the child and waits for it.
+    let mut child =
+        Reaped::spawn(&mut command).with_context(|| format!("cannot start {}", exe.display()))?;
     let stdout = child.stdout.take().context("no stdout")?;
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first)?;
-    drop(child.stdin.take());
+    // A read cannot time out, so a thread reads and this one waits for it, within `timeout`.
+    // (Once the child is gone, the reader meets the end of its output and ends too.)
+    let (tx, first_line) = mpsc::channel();
+    thread::spawn(move || {
+        let mut first = String::new();
+        let _ = tx.send(BufReader::new(stdout).read_line(&mut first).map(|_| first));
+    });
+    let first = match first_line.recv_timeout(timeout) {
+        Ok(read) => read.context("cannot read from the worker")?,
+        Err(_) => anyhow::bail!("the worker said nothing in {timeout:?}"),
+    };
     let status = child.wait()?;
     anyhow::ensure!(
         first.contains("Ready") && status.success(),
@@ -60,25 +72,27 @@ pub fn thread_first_reply() -> anyhow::Result<()> {
 
 /// Writes `mb` MiB into a child's stdin; the child counts the bytes and prints the count.
 pub fn through_pipe(exe: &Path, mb: usize) -> anyhow::Result<u64> {
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .arg("drain")
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot start {}", exe.display()))?;
+        .stdout(Stdio::piped());
+    let mut child =
+        Reaped::spawn(&mut command).with_context(|| format!("cannot start {}", exe.display()))?;
     let mut stdin = child.stdin.take().context("no stdin")?;
     let chunk = vec![7u8; CHUNK];
     for _ in 0..mb * 1024 * 1024 / CHUNK {
-        stdin.write_all(&chunk)?;
+        // A child that stops reading breaks the pipe; returning drops `child`: killed, reaped.
+        stdin
+            .write_all(&chunk)
+            .context("cannot write to the child")?;
     }
     drop(stdin);
     let mut count = String::new();
-    child
-        .stdout
-        .take()
-        .context("no stdout")?
-        .read_to_string(&mut count)?;
-    child.wait()?;
+    let mut stdout = child.stdout.take().context("no stdout")?;
+    stdout.read_to_string(&mut count)?;
+    let status = child.wait()?;
+    anyhow::ensure!(status.success(), "the child failed: {status}");
     Ok(count.trim().parse()?)
 }
 

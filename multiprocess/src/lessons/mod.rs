@@ -1,6 +1,7 @@
 //! The lessons: each file is a snippet to copy (with `worker` and `process_pool`, its pool).
 
 pub mod abort;
+pub mod child;
 pub mod cost;
 pub mod crash;
 pub mod executors;

@@ -20,10 +20,11 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 
 use anyhow::Context;
 
+use crate::lessons::child::Reaped;
 use crate::lessons::process_pool::{Finished, JobError, Pool, WORKER_ARG};
 use crate::lessons::worker::{Message, Task};
 
@@ -41,33 +42,18 @@ pub fn submit_all_then_get(pool: &Pool, tasks: Vec<Task>) -> Result<Vec<Finished
     handles.into_iter().map(|h| h.get()).collect()
 }
 
-/// A child process that is killed and waited for when dropped, on every path: an early
-/// return by `?`, a panic. Without it, a `Child` that goes out of scope keeps running, and once
-/// it exits it stays a zombie until this program ends.
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        // After a successful `wait`, std remembers the status: `kill` sends nothing and
-        // `wait` returns at once.
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Talks to one worker by hand: one job, then the sentinel. Returns the lines, marked with
 /// their direction, and the worker's exit status.
 pub fn conversation(exe: &Path) -> anyhow::Result<(Vec<String>, ExitStatus)> {
-    let mut child = Reaped(
-        Command::new(exe)
-            .arg(WORKER_ARG)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("cannot start {}", exe.display()))?,
-    );
-    let mut stdin = child.0.stdin.take().context("no stdin")?;
-    let mut replies = BufReader::new(child.0.stdout.take().context("no stdout")?).lines();
+    let mut command = Command::new(exe);
+    command
+        .arg(WORKER_ARG)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut child =
+        Reaped::spawn(&mut command).with_context(|| format!("cannot start {}", exe.display()))?;
+    let mut stdin = child.stdin.take().context("no stdin")?;
+    let mut replies = BufReader::new(child.stdout.take().context("no stdout")?).lines();
     let mut lines = Vec::new();
     let mut hear = |lines: &mut Vec<String>| -> anyhow::Result<Message> {
         let line = replies.next().context("the worker said nothing")??;
@@ -93,6 +79,6 @@ pub fn conversation(exe: &Path) -> anyhow::Result<(Vec<String>, ExitStatus)> {
     // Close our end of its stdin before waiting: a child that reads to the end of its input
     // would otherwise wait for us while we wait for it.
     drop(stdin);
-    let status = child.0.wait()?;
+    let status = child.wait()?;
     Ok((lines, status))
 }

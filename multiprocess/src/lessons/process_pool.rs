@@ -17,8 +17,8 @@
 //! `join()`: outstanding work is abandoned and the workers are stopped at once. Dropping a
 //! [`Pool`] without `join` does the same: every queued or running job ends as
 //! [`JobError::Terminated`], and every worker process is killed and waited for. Whatever path
-//! leaves a worker behind (an error, a panic in a supervisor), the `Process` that owns it
-//! kills and reaps it when dropped, so the pool never leaves a running process or a zombie.
+//! leaves a worker behind (an error, a panic in a supervisor), the [`Reaped`] guard that holds
+//! it kills and reaps it when dropped, so the pool never leaves a running process or a zombie.
 //!
 //! Run: `cargo run -p multiprocess -- pool` (and `primes`, `crash`, `cost`, `executors`)
 //!
@@ -32,7 +32,7 @@
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -41,6 +41,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use crate::lessons::child::Reaped;
 use crate::lessons::worker::{Answer, Message, Request, Task};
 
 /// The hidden command-line argument that turns this program into a pool worker.
@@ -266,7 +267,8 @@ impl Drop for Pool {
     /// [`JobError::Terminated`]; each worker is killed and waited for.
     fn drop(&mut self) {
         if !self.supervisors.is_empty() {
-            self.terminating.store(true, Ordering::SeqCst);
+            // A stop flag publishes no data (jobs and replies travel over channels): Relaxed.
+            self.terminating.store(true, Ordering::Relaxed);
             self.shutdown();
         }
     }
@@ -286,7 +288,7 @@ impl Supervisor {
         let mut exits = Vec::new();
         let mut current = Some(first);
         while let Some(job) = self.next_job() {
-            if self.terminating.load(Ordering::SeqCst) {
+            if self.terminating.load(Ordering::Relaxed) {
                 let _ = job.reply.send(Err(JobError::Terminated));
                 continue;
             }
@@ -332,7 +334,7 @@ impl Supervisor {
         }
         // The queue is closed and empty: stop the worker with the sentinel, or kill it if the
         // pool is being terminated.
-        let kill = self.terminating.load(Ordering::SeqCst);
+        let kill = self.terminating.load(Ordering::Relaxed);
         exits.extend(current.map(|p| p.finish(kill)));
         exits
     }
@@ -364,25 +366,24 @@ enum Fate {
 const TERMINATE_CHECK: Duration = Duration::from_millis(20);
 
 /// One worker process, its stdin, and a thread that turns its stdout into messages. Ended with
-/// [`Process::finish`]; dropped without it (an early return, a panic), it kills and reaps the
-/// process itself.
+/// [`Process::finish`]; dropped without it (an early return, a panic), its [`Reaped`] guard
+/// kills the process and waits for it.
 struct Process {
     pid: u32,
-    child: Child,
+    child: Reaped,
     stdin: Option<ChildStdin>,
     messages: Receiver<Message>,
     reader: Option<JoinHandle<()>>,
-    /// How it ended, once it has been waited for.
-    exit: Option<WorkerExit>,
 }
 
 impl Process {
     fn start(exe: &Path) -> anyhow::Result<Process> {
-        let mut child = Command::new(exe)
+        let mut command = Command::new(exe);
+        command
             .arg(WORKER_ARG)
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
+            .stdout(Stdio::piped());
+        let mut child = Reaped::spawn(&mut command)
             .with_context(|| format!("cannot start worker process {}", exe.display()))?;
         let stdin = child.stdin.take().context("the worker has no stdin")?;
         let stdout = child.stdout.take().context("the worker has no stdout")?;
@@ -407,7 +408,6 @@ impl Process {
             stdin: Some(stdin),
             messages,
             reader: Some(reader),
-            exit: None,
         };
         match process.messages.recv_timeout(STARTUP_TIMEOUT) {
             Ok(Message::Ready { .. }) => Ok(process),
@@ -439,7 +439,7 @@ impl Process {
         stdin.write_all(&line).map_err(|_| Fate::Died)?;
         let deadline = timeout.map(|limit| (Instant::now() + limit, limit));
         let message = loop {
-            if terminating.load(Ordering::SeqCst) {
+            if terminating.load(Ordering::Relaxed) {
                 return Err(Fate::Terminated);
             }
             let wait = deadline.map_or(TERMINATE_CHECK, |(at, _)| {
@@ -472,13 +472,6 @@ impl Process {
     /// stdin normally, with SIGKILL when `kill` is set. Killing a process that has already
     /// exited changes nothing: `wait` still returns how it really ended.
     fn finish(mut self, kill: bool) -> WorkerExit {
-        self.end(kill)
-    }
-
-    fn end(&mut self, kill: bool) -> WorkerExit {
-        if let Some(exit) = &self.exit {
-            return exit.clone();
-        }
         if kill {
             let _ = self.child.kill();
         } else if let (Some(stdin), Ok(mut line)) =
@@ -494,7 +487,7 @@ impl Process {
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
-        let exit = match status {
+        match status {
             Ok(status) => WorkerExit {
                 pid: self.pid,
                 status: status.to_string(),
@@ -505,15 +498,7 @@ impl Process {
                 status: format!("could not be waited for: {e}"),
                 clean: false,
             },
-        };
-        self.exit = Some(exit.clone());
-        exit
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.end(true);
+        }
     }
 }
 

@@ -25,6 +25,8 @@ use std::thread;
 
 use anyhow::{Context, anyhow};
 
+use crate::lessons::child::Reaped;
+
 /// The hidden child mode: the sum of the whitespace-separated numbers on `input`.
 pub fn sum_child(mut input: impl Read) -> anyhow::Result<u64> {
     let mut text = String::new();
@@ -47,13 +49,15 @@ pub struct ChildRun {
 
 /// Runs `exe sum-child`, writes `input` to its stdin and collects everything it says.
 pub fn sum_in_child(exe: &Path, input: String) -> anyhow::Result<ChildRun> {
-    let mut child = Command::new(exe)
-        .arg("sum-child")
+    let mut command = Command::new(exe);
+    command.arg("sum-child");
+    command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot start {}", exe.display()))?;
+        .stderr(Stdio::piped());
+    // Held from its spawn on: an early return kills the child and waits for it (a zombie else).
+    let mut child =
+        Reaped::spawn(&mut command).with_context(|| format!("cannot start {}", exe.display()))?;
 
     // The writer thread owns stdin and drops it when done: that end of file is what tells
     // the child its input is complete.

@@ -2,6 +2,7 @@
 //! process against a thread, and the check that every byte and echo arrived.
 
 use std::path::Path;
+use std::time::Duration;
 
 use common::{CommonArgs, Row, Table, say, timed};
 
@@ -11,6 +12,9 @@ use crate::lessons::cost::{
 use crate::lessons::process_pool::Pool;
 use crate::lessons::worker::{Answer, Task};
 
+/// How long a worker may take to say it is ready (as long as the pool gives it).
+const FIRST_REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     // Table 1: start one, hear from it, stop it.
     let n = args.count_or(20, 5);
@@ -19,7 +23,8 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         "{n} starts of a process and of a thread; {jobs} tiny jobs and {mb} MiB through pipes and through channels"
     );
     let mut start = Table::new("cost-start", args);
-    let (done, wall) = timed(|| (0..n).try_for_each(|_| process_first_reply(exe)));
+    let (done, wall) =
+        timed(|| (0..n).try_for_each(|_| process_first_reply(exe, FIRST_REPLY_TIMEOUT)));
     done?;
     start.push(
         Row::new("process: start, first reply, exit", n, wall).extra("each µs", per(wall, n)),
@@ -80,6 +85,6 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
 }
 
 /// Microseconds per item, rounded to a tenth.
-fn per(wall: std::time::Duration, items: usize) -> f64 {
+fn per(wall: Duration, items: usize) -> f64 {
     (wall.as_secs_f64() * 1e6 / items as f64 * 10.0).round() / 10.0
 }

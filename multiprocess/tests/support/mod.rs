@@ -37,3 +37,75 @@ pub fn json_rows(args: &[&str]) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// True while a process with this pid exists, a zombie included: `kill -0` sends no signal,
+/// it only asks. A child that was killed but never waited for still answers, so `false` means
+/// gone and reaped.
+pub fn is_alive(pid: u32) -> bool {
+    Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A shell script in the test's scratch folder that appends its pid to a file of its own, then
+/// runs `body`; returns the script's path and that file's. (`exec` in `body` keeps the pid.)
+#[cfg(unix)]
+pub fn script(name: &str, body: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let tag = format!("{name}-{}", std::process::id());
+    let (path, pids) = (
+        dir.join(format!("{tag}.sh")),
+        dir.join(format!("{tag}.pids")),
+    );
+    let _ = std::fs::remove_file(&pids);
+    let text = format!(
+        "#!/bin/sh\n[ \"$1\" = probe ] && exit 0\necho $$ >> '{}'\n{body}\n",
+        pids.display()
+    );
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // A child another test forks while the file is open for writing holds that descriptor
+    // until it execs, and the script cannot be run meanwhile ("Text file busy", ETXTBSY).
+    for _ in 0..100 {
+        match Command::new(&path).arg("probe").status() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            probe => {
+                assert!(probe.unwrap().success(), "{}", path.display());
+                break;
+            }
+        }
+    }
+    (path, pids)
+}
+
+/// The pids a [`script`] wrote, once `count` of them are there (at most ten seconds).
+pub fn pids_written(file: &Path, count: usize) -> Vec<u32> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let pids: Vec<u32> = std::fs::read_to_string(file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        if pids.len() >= count || std::time::Instant::now() > deadline {
+            return pids;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Runs `f` on a thread and waits for it at most `limit`: a test that would hang fails instead.
+pub fn within<T: Send + 'static>(
+    limit: std::time::Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(f()));
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("did not finish within {limit:?}"))
+}

@@ -117,3 +117,31 @@ fn the_link_reader_finds_what_it_should() {
     let text = "see [a](x/y.rs), [b](https://e.org/z), [c](#top) and [d](PYTHON.md#gil).";
     assert_eq!(relative_links(text), ["x/y.rs", "PYTHON.md"]);
 }
+
+/// Each crate's `python/_twin.py` is the same file, so that one folder can be copied alone: a
+/// change to one copy must go to every copy.
+#[test]
+fn every_python_folder_holds_the_same_twin_helper() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut copies = Vec::new();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let helper = entry.unwrap().path().join("python/_twin.py");
+        if let Ok(text) = std::fs::read_to_string(&helper) {
+            copies.push((helper, text));
+        }
+    }
+    assert!(
+        copies.len() >= 2,
+        "found {} copies of _twin.py",
+        copies.len()
+    );
+    let (first, text) = &copies[0];
+    for (path, other) in &copies[1..] {
+        assert!(
+            other == text,
+            "{} differs from {}: copy the changed one over the others",
+            path.display(),
+            first.display()
+        );
+    }
+}

@@ -21,8 +21,10 @@ fn server(faults: Faults) -> FakeServer {
     .expect("the fake server starts")
 }
 
+/// No proxy: the server is on this machine, and `HTTP_PROXY` would send 127.0.0.1 to the proxy.
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
+        .proxy(None)
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
         .build()

@@ -19,13 +19,18 @@ fn server(trace_limit: usize) -> FakeServer {
     .expect("the fake server starts")
 }
 
-fn get(url: &str) -> u16 {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// No proxy: the server is on this machine, and `HTTP_PROXY` would send 127.0.0.1 to the proxy.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
-        .into();
-    agent.get(url).call().map_or(0, |a| a.status().as_u16())
+        .into()
+}
+
+fn get(url: &str) -> u16 {
+    agent().get(url).call().map_or(0, |a| a.status().as_u16())
 }
 
 /// `threads` requests held together by the rendezvous, so all are in flight at once.
@@ -80,7 +85,8 @@ fn the_trace_is_served_reset_with_the_stats_and_capped() {
     }
     get(&format!("{}/stats", s.url())); // control routes are not traced
     let trace: Value = serde_json::from_str(
-        &ureq::get(format!("{}/trace", s.url()))
+        &agent()
+            .get(format!("{}/trace", s.url()))
             .call()
             .unwrap()
             .body_mut()

@@ -76,7 +76,9 @@ enum Demo {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cli.common.init();
+    if let Err(err) = cli.common.init() {
+        return common::cli::usage_error(err);
+    }
     // Raised once here, so every demo and every child process started from here has it.
     let raised = c10k::raise_open_file_limit();
     // Not in the child processes, nor where the first line on stdout is a server's URL.

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Args;
 
 static JSON_MODE: AtomicBool = AtomicBool::new(false);
@@ -63,19 +64,15 @@ pub struct CommonArgs {
 
 impl CommonArgs {
     /// Call once after parsing: under `--json`, narration ([`say!`](crate::say)) goes to stderr.
-    /// A `--trace FILE` that cannot be written is refused here, with a one-line error and exit
-    /// status 2, before any demo runs.
-    pub fn init(&self) {
+    /// A `--trace FILE` that cannot be written is refused here, before any demo runs: `main`
+    /// hands the error to [`usage_error`] (one line, exit status 2).
+    pub fn init(&self) -> anyhow::Result<()> {
         JSON_MODE.store(self.json, Ordering::Relaxed);
-        let empty = r#"{"traceEvents": []}"#;
-        if let Some((path, Err(e))) = (self.trace.as_ref()).map(|p| (p, std::fs::write(p, empty))) {
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: cannot write the trace file {}: {e}",
-                path.display()
-            );
-            std::process::exit(2);
+        if let Some(path) = &self.trace {
+            std::fs::write(path, r#"{"traceEvents": []}"#)
+                .with_context(|| format!("cannot write the trace file {}", path.display()))?;
         }
+        Ok(())
     }
 
     /// `--count`, or the demo's default (`quick` under `--quick`).
@@ -125,6 +122,13 @@ pub fn say_line(line: std::fmt::Arguments<'_>) {
 macro_rules! say {
     () => { $crate::cli::say_line(format_args!("")) };
     ($($arg:tt)*) => { $crate::cli::say_line(format_args!($($arg)*)) };
+}
+
+/// A command line refused after parsing (see [`CommonArgs::init`]): `error: ...` on one line and
+/// exit status 2, as for clap's own usage errors.
+pub fn usage_error(err: anyhow::Error) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {err:#}");
+    ExitCode::from(2)
 }
 
 /// Turns `main`'s result into an exit code: `error: ...` on one line (with its causes) and exit 1.
@@ -204,6 +208,21 @@ mod tests {
         assert_eq!(before.common.count, Some(20));
         assert_eq!(after.common.count, Some(20));
         assert_eq!(after.demo.as_deref(), Some("flags"));
+    }
+
+    #[test]
+    fn an_unwritable_trace_file_is_an_error_not_an_exit() {
+        let dir = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
+        let args = CommonArgs {
+            trace: Some(dir.join("trace.json")),
+            ..CommonArgs::default()
+        };
+        let err = args.init().unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("cannot write the trace file "),
+            "{err:#}"
+        );
+        assert!(CommonArgs::default().init().is_ok());
     }
 
     #[test]

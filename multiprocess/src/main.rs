@@ -66,7 +66,9 @@ enum Demo {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cli.common.init();
+    if let Err(err) = cli.common.init() {
+        return common::cli::usage_error(err);
+    }
     common::cli::exit_code(run(&cli))
 }
 

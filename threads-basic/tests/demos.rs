@@ -155,3 +155,19 @@ fn join_with_a_timeout_gives_up_then_still_collects_the_answer() {
     assert_eq!(waited.answer, 42);
     assert!(waited.started <= waited.gave_up && waited.gave_up <= waited.answered);
 }
+
+#[test]
+fn an_unwritable_trace_file_is_refused_in_one_line_before_any_demo() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_threads-basic"))
+        .args(["cpu", "--quick", "--trace", "/nonexistent/dir/trace.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write the trace file /nonexistent/dir/trace.json: "),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "no demo ran");
+}

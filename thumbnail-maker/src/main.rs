@@ -56,7 +56,9 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cli.common.init();
+    if let Err(err) = cli.common.init() {
+        return common::cli::usage_error(err);
+    }
     let options = Options {
         variants: match cli.variant.or(cli.positional) {
             Some(v) => vec![v],

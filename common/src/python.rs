@@ -229,14 +229,18 @@ fn run_twin_among(
 /// `Python: <variant>`. A row whose outcomes do not add up to its items is refused, as
 /// [`crate::Table::push`] would.
 pub fn parse_rows(stdout: &str) -> Result<Vec<Row>, String> {
+    parse_rows_labelled(stdout, PREFIX)
+}
+
+fn parse_rows_labelled(stdout: &str, prefix: &str) -> Result<Vec<Row>, String> {
     let lines = stdout.lines().filter(|l| !l.trim().is_empty());
     lines
         .enumerate()
-        .map(|(i, line)| parse_row(line).map_err(|e| format!("row {}: {e}: {line}", i + 1)))
+        .map(|(i, line)| parse_row(line, prefix).map_err(|e| format!("row {}: {e}: {line}", i + 1)))
         .collect()
 }
 
-fn parse_row(line: &str) -> Result<Row, String> {
+fn parse_row(line: &str, prefix: &str) -> Result<Row, String> {
     let value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
     let field = |key: &str| value.get(key).filter(|v| !v.is_null());
     let count = |key: &str| -> Result<Option<u64>, String> {
@@ -267,7 +271,7 @@ fn parse_row(line: &str) -> Result<Row, String> {
         ));
     }
     let mut row = Row::new(
-        format!("{PREFIX}{variant}"),
+        format!("{prefix}{variant}"),
         items as usize,
         Duration::from_secs_f64(wall_s),
     )
@@ -341,6 +345,105 @@ pub fn twin_rows_on(
     run_twin_on(server, crate_dir, script, &all)
         .inspect_err(Unavailable::warn)
         .ok()
+}
+
+/// A bounded run of a tour's binary, for the tests of `--python` in every crate: its exit
+/// status, stdout and stderr. `cargo test` needs no Python, so these tests pair it with
+/// [`interpreter_or_skip`].
+#[derive(Debug)]
+pub struct TourRun {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TourRun {
+    /// Runs `exe args` with `PYTHON=python` when given (else the environment's), stdin closed,
+    /// and panics, after killing it, if it still runs after `limit`: such a test never hangs on
+    /// a stuck interpreter.
+    pub fn new(exe: &str, args: &[&str], python: Option<&str>, limit: Duration) -> TourRun {
+        use std::io::Read;
+        let mut command = Command::new(exe);
+        command
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(python) = python {
+            command.env("PYTHON", python);
+        }
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {exe}: {e}"));
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = pipe.read_to_string(&mut text);
+                text
+            })
+        };
+        let stdout = child.stdout.take().map(|p| drain(Box::new(p)));
+        let stderr = child.stderr.take().map(|p| drain(Box::new(p)));
+        let start = std::time::Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if start.elapsed() <= limit => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                waited => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("{exe} {args:?} still ran after {limit:?} ({waited:?}): killed");
+                }
+            }
+        };
+        let text = |t: Option<std::thread::JoinHandle<String>>| {
+            t.and_then(|t| t.join().ok()).unwrap_or_default()
+        };
+        TourRun {
+            status,
+            stdout: text(stdout),
+            stderr: text(stderr),
+        }
+    }
+
+    /// Every line of stdout as JSON (panics on a line that is not).
+    pub fn json_rows(&self) -> Vec<Value> {
+        (self.stdout.lines().filter(|l| !l.trim().is_empty()))
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    /// Every line of stdout as a [`Row`] labelled as printed, each one's outcomes adding up to
+    /// its items (panics on any other line).
+    pub fn rows(&self) -> Vec<Row> {
+        parse_rows_labelled(&self.stdout, "").unwrap_or_else(|e| panic!("{e}\n{}", self.stdout))
+    }
+
+    /// The rows' labels, in the order printed.
+    pub fn labels(&self) -> Vec<String> {
+        self.rows().into_iter().map(|r| r.variant).collect()
+    }
+
+    /// The lines on stderr that start with `python: ` (the one line of a missing interpreter).
+    pub fn said(&self) -> Vec<&str> {
+        let lines = self.stderr.lines();
+        lines.filter(|l| l.starts_with("python: ")).collect()
+    }
+}
+
+/// For tests: the interpreter a twin that imports `imports` would run under, or `None` after
+/// a note on stderr (the test then skips what needs Python).
+pub fn interpreter_or_skip(imports: &[&str]) -> Option<String> {
+    let imports: Vec<String> = imports.iter().map(|m| m.to_string()).collect();
+    match find_interpreter(&imports) {
+        Ok(path) => Some(path.to_string_lossy().into_owned()),
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -490,6 +593,25 @@ mod tests {
             Err(Unavailable::NoInterpreter { .. }) => eprintln!("no Python 3.11+ here: skipped"),
             Err(other) => panic!("{other}"),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_tour_run_reads_rows_as_printed_and_is_killed_at_its_limit() {
+        let row = r#"{"variant": "x", "items": 2, "wall_s": 0.1, "ok": 1, "errors": 1}"#;
+        let run = TourRun::new("echo", &[row], None, Duration::from_secs(30));
+        assert!(run.status.success());
+        assert_eq!(run.labels(), ["x"]);
+        assert_eq!(run.json_rows()[0]["errors"], 1);
+        assert!(run.said().is_empty());
+        let stuck = std::panic::catch_unwind(|| {
+            TourRun::new("sleep", &["30"], None, Duration::from_millis(200))
+        });
+        let message = *stuck.unwrap_err().downcast::<String>().unwrap();
+        assert!(
+            message.contains("still ran after") && message.contains("killed"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1,57 +1,18 @@
 //! `--python`: the tour's binary with the twins (`python/*.py`), and without an interpreter.
 //! `cargo test` needs no Python: the test that runs the twins skips, with a note, without one.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Row;
-use common::python::{PREFIX, find_interpreter, parse_rows};
+use common::python::{TourRun, find_interpreter};
 
 /// Runs the tour's binary with `args`, `--quick --json` and the `PYTHON` given (or the
 /// environment's), killing it after a minute: (exit success, stdout rows, stderr).
 fn run(args: &[&str], python: Option<&str>) -> (bool, Vec<Row>, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_futures-basic"));
-    command
-        .args(args)
-        .args(["--quick", "--json"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(python) = python {
-        command.env("PYTHON", python);
-    }
-    let mut child = command.spawn().unwrap();
-    let read = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            pipe.read_to_string(&mut text).unwrap();
-            text
-        })
-    };
-    let stdout = read(Box::new(child.stdout.take().unwrap()));
-    let stderr = read(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("futures-basic {args:?} still running after 60 s: killed");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    // Every line of stdout is a row whose outcomes add up (parse_rows refuses any other); it
-    // labels every row as a twin's, so take that one prefix off again.
-    let mut rows = parse_rows(&stdout).unwrap_or_else(|e| panic!("{e}\n{stdout}"));
-    for row in &mut rows {
-        row.variant = row.variant[PREFIX.len()..].to_string();
-    }
-    (status.success(), rows, stderr)
+    let all = [args, &["--quick", "--json"]].concat();
+    let exe = env!("CARGO_BIN_EXE_futures-basic");
+    let run = TourRun::new(exe, &all, python, Duration::from_secs(60));
+    (run.status.success(), run.rows(), run.stderr)
 }
 
 fn labels(rows: &[Row]) -> Vec<&str> {

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use common::python::interpreter_or_skip;
+
 mod support;
 use support::run_with_python;
 
@@ -18,17 +20,6 @@ fn variants(rows: &[Value]) -> Vec<&str> {
 
 fn count(row: &Value, key: &str) -> u64 {
     row[key].as_u64().unwrap_or(0)
-}
-
-/// The interpreter the binary would use, or `None` (and a note) when there is none.
-fn python() -> Option<String> {
-    match common::python::find_interpreter(&[]) {
-        Ok(path) => Some(path.to_string_lossy().into_owned()),
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            None
-        }
-    }
 }
 
 #[test]
@@ -48,7 +39,7 @@ fn without_a_python_the_rust_rows_run_alone() {
         said[0]
     );
     assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
-    let rows = run.rows();
+    let rows = run.json_rows();
     assert_eq!(
         variants(&rows),
         ["sequential", "map style (8)", "as completed (8)"]
@@ -57,7 +48,9 @@ fn without_a_python_the_rust_rows_run_alone() {
 
 #[test]
 fn the_flags_twin_joins_the_table_with_its_counts_and_peaks() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&[]) else {
+        return;
+    };
     let args = [
         "flags",
         "--quick",
@@ -70,7 +63,7 @@ fn the_flags_twin_joins_the_table_with_its_counts_and_peaks() {
     ];
     let run = run_with_python(&args, &python, LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let rows = run.rows();
+    let rows = run.json_rows();
     assert_eq!(
         variants(&rows)[3..],
         [
@@ -91,11 +84,13 @@ fn the_flags_twin_joins_the_table_with_its_counts_and_peaks() {
 
 #[test]
 fn the_errors_twin_counts_every_code_one_way() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&[]) else {
+        return;
+    };
     let args = ["errors", "--quick", "--python", "--json"];
     let run = run_with_python(&args, &python, LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let rows = run.rows();
+    let rows = run.json_rows();
     assert_eq!(
         variants(&rows)[2..],
         ["Python: 1 worker", "Python: 8 workers"]

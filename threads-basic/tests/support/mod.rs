@@ -4,6 +4,7 @@
 
 use std::process::Command;
 
+use common::python::TourRun;
 use common::server::FakeServer;
 use serde_json::Value;
 
@@ -60,60 +61,13 @@ fn rows_of(command: &mut Command) -> Vec<Value> {
         .collect()
 }
 
-/// What a bounded run of the binary left: its exit status, stdout and stderr.
-pub struct Run {
-    pub status: std::process::ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// The JSON rows on stdout (every line must be one).
-    pub fn rows(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-}
-
 /// Runs `threads-basic <args>` with `PYTHON=<python>`, killed (and the test failed) if it is
 /// still running after `limit`: a test of `--python` never hangs on a stuck interpreter.
-pub fn run_with_python(args: &[&str], python: &str, limit: std::time::Duration) -> Run {
-    use std::io::Read;
-    use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_threads-basic"))
-        .args(args)
-        .env("PYTHON", python)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("threads-basic {args:?} still ran after {limit:?}: killed");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    Run {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
+pub fn run_with_python(args: &[&str], python: &str, limit: std::time::Duration) -> TourRun {
+    TourRun::new(
+        env!("CARGO_BIN_EXE_threads-basic"),
+        args,
+        Some(python),
+        limit,
+    )
 }

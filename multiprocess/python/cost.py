@@ -17,6 +17,7 @@ the same object through a `queue.Queue`. So send few, large jobs to processes.
 import multiprocessing
 import queue
 import threading
+from contextlib import contextmanager
 
 from _twin import Table, knobs, pick, say, timed
 
@@ -39,12 +40,23 @@ def drain(conn, total):
     conn.send(got)
 
 
+@contextmanager
+def reaped(process):
+    """Starts `process` and, however the block ends, waits for it (killed if still running)."""
+    process.start()
+    try:
+        yield process
+    finally:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
 def process_first_reply():
     parent, child = multiprocessing.Pipe()
-    p = multiprocessing.Process(target=reply, args=(child,))
-    p.start()
-    assert parent.recv() == "ready"
-    p.join()
+    with reaped(multiprocessing.Process(target=reply, args=(child,))):
+        assert parent.recv() == "ready"
 
 
 def thread_first_reply():
@@ -74,14 +86,11 @@ def thread_round_trips(jobs):
 
 def through_pipe(mb):
     parent, child = multiprocessing.Pipe()
-    p = multiprocessing.Process(target=drain, args=(child, mb * MIB))
-    p.start()
-    chunk = bytes(MIB)
-    for _ in range(mb):
-        parent.send_bytes(chunk)
-    got = parent.recv()
-    p.join()
-    return got
+    with reaped(multiprocessing.Process(target=drain, args=(child, mb * MIB))):
+        chunk = bytes(MIB)
+        for _ in range(mb):
+            parent.send_bytes(chunk)
+        return parent.recv()
 
 
 def through_queue(mb):
@@ -110,7 +119,8 @@ def main():
         f"and through queues; start method {multiprocessing.get_start_method()}")
     start = Table("cost-start", args)
     _, wall = timed(lambda: [process_first_reply() for _ in range(n)])
-    start.add("process: start, first reply, exit", n, wall, extra={"each µs": per(wall, n)})
+    start.add("process: start, first reply, exit", n, wall,
+              extra={"each µs": per(wall, n), "start method": multiprocessing.get_start_method()})
     _, wall = timed(lambda: [thread_first_reply() for _ in range(n)])
     start.add("thread: start, first reply, join", n, wall, extra={"each µs": per(wall, n)})
     start.print()

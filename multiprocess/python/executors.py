@@ -64,6 +64,7 @@ def main():
     cpu = [NUMBERS[i % len(NUMBERS)] for i in range(max((args.count or pick(args, 400, 24)) // 20, 2 * workers))]
     tiny = list(range(len(cpu) * 200))
     aborting = pick(args, 12, 6)
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()  # False on a free-threaded build
     say(f"{len(cpu)} CPU jobs, {len(tiny)} tiny jobs, and {aborting} jobs of which job "
         f"{aborting // 3} aborts; {workers} workers")
     kinds = []
@@ -82,28 +83,30 @@ def main():
                 # chunksize (ProcessPoolExecutor only) batches jobs and pays the pipes once a batch.
                 got, wall = timed(lambda: list(executor.map(fn, jobs)))
                 assert got == expected, f"the {name} got {label} jobs wrong"
-                under_gil = label == "CPU" and pool_kind is ThreadPoolExecutor
-                size = f"{workers}, the GIL" if under_gil else f"{workers}"
+                on_threads = label == "CPU" and pool_kind is ThreadPoolExecutor
+                size = f"{workers}, {'the GIL' if gil else 'free-threaded'}" if on_threads else f"{workers}"
                 table.add(f"{label}: {name} ({size})", len(jobs), wall, workers=workers,
                           extra={"per job": per_job(wall, len(jobs)), "pool start-up": fmt_s(startup)})
 
     abort = Table("executors-abort", args, same_work=False)
     start = time.perf_counter()
+    # On a timeout, run() kills the child and waits for it: it is reaped on every path.
     child = subprocess.run([sys.executable, __file__, "--abort-child", str(aborting), str(workers)],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, timeout=60)
     wall = time.perf_counter() - start
     done = sum(line.startswith("done") for line in child.stdout.splitlines())
-    status = f"killed by signal {-child.returncode}" if child.returncode < 0 else f"exit {child.returncode}"
+    code = child.returncode
+    status = f"signal {-code} (SIGABRT)" if code == -6 else f"signal {-code}" if code < 0 else f"exit {code}"
     say(f"abort: thread pool: {done} done, {aborting - done} never reported; the program: {status}")
     abort.add(f"abort: thread pool ({workers})", aborting, wall, workers=workers, ok=done,
               errors=aborting - done, extra={"never reported": aborting - done, "the program": status})
 
     ok = broken = 0
     start = time.perf_counter()
-    with ProcessPoolExecutor(workers) as executor:
+    with ProcessPoolExecutor(workers) as executor:  # waits for every worker, broken or not
         for future in [executor.submit(maybe_abort, i, aborting // 3) for i in range(aborting)]:
             try:
-                future.result()
+                future.result(timeout=60)
                 ok += 1
             except BrokenProcessPool:
                 broken += 1

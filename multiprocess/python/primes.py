@@ -58,7 +58,8 @@ def main():
         found = pool.map(is_prime, numbers, chunksize=1)
         wall = time.perf_counter() - start
     table.add(f"process pool ({workers})", count, wall, workers=workers, primes=sum(found),
-              extra={"start-up ms": round(startup * 1000, 1)})
+              extra={"start-up ms": round(startup * 1000, 1),
+                     "start method": multiprocessing.get_start_method()})
     answers.append(found)
     table.print()
     assert all(a == answers[0] for a in answers), "the variants disagree"

@@ -1,7 +1,11 @@
 //! # What a process costs: start-up, a job's round trip, and pipe throughput
 //!
-//! Python: `Pool()` pays for starting interpreters, and every `apply_async` pickles its
-//! arguments through a pipe; the talks' advice is to send few, large jobs.
+//! Python: what `Pool()` pays to start its workers depends on the start method: `fork` (Linux's
+//! default before 3.14) copies the parent, cheaply (its memory is shared copy-on-write);
+//! `forkserver` (the default since 3.14) starts a fresh server interpreter once and forks each
+//! worker from it; `spawn` (macOS, Windows) starts a fresh interpreter per worker and re-imports
+//! the main module in it. Then every `apply_async` pickles its arguments through a pipe and its
+//! result back; the talks' advice is to send few, large jobs.
 //!
 //! Rust: the same holds, against a much cheaper alternative. Starting a thread costs tens of
 //! microseconds, a process (this program, started afresh) milliseconds. A job through a pipe is
@@ -12,7 +16,8 @@
 //! Run: `cargo run -p multiprocess -- cost` (`--count` scales every measurement)
 //!
 //! Look for: the thread rows' speedup column, i.e. how many times cheaper a thread is, in each
-//! of the three tables, and the pipe's MB/s.
+//! of the three tables, and the pipe's MiB/s; with `--python`, CPython's rows in each table
+//! (its start method in the first) and the per-job cost of both languages under the second.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;

@@ -1,7 +1,12 @@
 //! # A job crashes its worker: the process pool carries on, a thread pool may not
 //!
-//! Python: when a `multiprocessing` worker dies (`os._exit`, a segfault in a C extension), the
-//! parent survives; the same crash in a thread would take the whole interpreter with it.
+//! Python: when a worker process dies (`os._exit`, `os.abort`, a segfault in a C extension), the
+//! parent survives, where the same crash in a thread takes the whole interpreter with it. But
+//! only `concurrent.futures.ProcessPoolExecutor` reports the death: the dead worker's job and
+//! every pending one raise `BrokenProcessPool`, and the executor takes no more work.
+//! `multiprocessing.Pool` replaces the worker and never answers the job it was running, so
+//! `AsyncResult.get()` without a timeout, and `pool.map`, wait forever (bpo-22393): only
+//! `get(timeout=...)`, then `terminate()`, gets the program past it.
 //!
 //! Rust: a panic unwinds only its own thread, so a thread pool can catch it per job with
 //! `catch_unwind`, as the small pool here does. rayon does not: a panic in `join`, `scope` or
@@ -9,15 +14,18 @@
 //! the pool was built with a `panic_handler`. An abort (`std::process::abort`, a panic
 //! while panicking, a stack overflow, running out of memory) ends the whole process, every
 //! thread in it. Only a separate process contains that. The process pool reports the job whose
-//! worker died, starts a replacement and finishes the rest; it also kills a worker whose job
-//! overruns the timeout. The thread pool runs in a child process of its own, so its abort takes
-//! down that child, not this tour.
+//! worker died (an error at that job's handle), starts a replacement and finishes the rest,
+//! which neither Python pool does; it also kills a worker whose job overruns the timeout. The
+//! thread pool runs in a child process of its own, so its abort takes down that child, not this
+//! tour.
 //!
 //! Run: `cargo run -p multiprocess -- crash` (`--count` jobs, `--workers`)
 //!
 //! Look for: one error (or one timeout) in each process-pool row with every other job ok, and
 //! one more worker started than the pool has; then the thread pool's panic row with one error,
-//! and its abort row with jobs lost and the child ended by SIGABRT.
+//! and its abort row with jobs lost and the child ended by SIGABRT. With `--python`: the
+//! executor's jobs from the death on as errors (`BrokenProcessPool`), and `Pool`'s dead job as
+//! timed out (the bounded wait), every other job ok.
 
 use std::io::Write;
 use std::panic;

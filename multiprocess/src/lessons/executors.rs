@@ -13,6 +13,8 @@
 //! Run: `cargo run -p multiprocess -- executors` (`--count`: CPU jobs, 20x as many tiny ones)
 //!
 //! Look for: the `CPU:` pool rows' speedup near the core count; on `tiny:` rows, threads far ahead.
+//! With `--python`: CPython's CPU jobs near 1.0x on threads (the GIL) and faster only on
+//! processes, and its `ProcessPoolExecutor` broken by the abort (`BrokenProcessPool`).
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;

@@ -1,8 +1,10 @@
 //! # CPU-bound work: sequential vs threads vs rayon vs a process pool
 //!
 //! Python: `with ProcessPoolExecutor() as ex: list(ex.map(is_prime, PRIMES))` is the classic
-//! answer to the GIL: threads cannot run Python code in parallel, processes can. (Free-threaded
-//! CPython, `python3.13t` experimental and supported but optional since 3.14, lifts that limit.)
+//! answer to the GIL: threads cannot run Python code in parallel, processes can. Free-threaded
+//! builds lift that limit, and their threads run Python code on every core: experimental in 3.13
+//! (`python3.13t`), officially supported since 3.14 (`python3.14t`, PEP 779), and still a
+//! separate build, not the default one.
 //!
 //! Rust: there is no GIL, so threads and rayon already use every core, sharing the numbers in
 //! memory. A process pool reaches about the same speedup on work this coarse (milliseconds per
@@ -14,7 +16,9 @@
 //! `--count` sets how many large numbers are checked)
 //!
 //! Look for: the three parallel rows near the number of cores in the speedup column, the pool's
-//! start-up time in its own column, and the same number of primes on every row.
+//! start-up time in its own column, and the same number of primes on every row. With
+//! `--python`, CPython's rows on fewer numbers: its threads near 1.0x (the GIL, unless the build
+//! is free-threaded), its `Pool.map` near the core count, each over its own sequential row.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;

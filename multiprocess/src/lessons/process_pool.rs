@@ -6,10 +6,14 @@
 //! Rust: there is no `fork` here. Each worker is a fresh process running the worker executable
 //! (normally this same program, from `std::env::current_exe()`, with the hidden argument
 //! `worker`); jobs and results travel over its stdin and stdout as JSON lines (see
-//! [`crate::lessons::worker`]). One supervisor thread per worker takes jobs from a shared queue,
-//! sends each to its process and waits for the reply, so a process runs one job at a time. When
-//! a process dies in the middle of a job, or overruns the job timeout and is killed, the
-//! supervisor reaps it, fails that job only, and starts a replacement. [`Pool::join`] sends
+//! [`crate::lessons::worker`]). One supervisor thread per worker takes jobs from one shared
+//! queue, a crossbeam-channel `unbounded` queue whose `Receiver` clones (one per supervisor, no
+//! `Mutex` around it, as std's `mpsc::Receiver` would need), sends each job to its process and
+//! waits for the reply, so a process runs one job at a time. When a process dies in the middle
+//! of a job, or overruns the job timeout and is killed, the supervisor reaps it, fails that job
+//! only, and starts a replacement. (Python's `multiprocessing.Pool` replaces a dead worker too,
+//! but never answers the job it was running, so `get()` without a timeout waits forever,
+//! bpo-22393; see [`crate::lessons::crash`].) [`Pool::join`] sends
 //! every worker the `Stop` sentinel, waits for all of them and reports how each one exited.
 //! Each finished job says which worker ran it and when it was sent and answered.
 //!
@@ -36,6 +40,7 @@ use std::process::{ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
+
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -150,7 +155,7 @@ struct Job {
 /// of Python's `with Pool() as pool:` block.
 #[derive(Debug)]
 pub struct Pool {
-    queue: Option<Sender<Job>>,
+    queue: Option<crossbeam_channel::Sender<Job>>,
     terminating: Arc<AtomicBool>,
     supervisors: Vec<JoinHandle<Vec<WorkerExit>>>,
     started: Arc<Mutex<Vec<u32>>>,
@@ -171,8 +176,8 @@ impl Pool {
         timeout: Option<Duration>,
     ) -> anyhow::Result<Pool> {
         anyhow::ensure!(workers > 0, "a pool needs at least one worker");
-        let (queue, jobs) = mpsc::channel::<Job>();
-        let jobs = Arc::new(Mutex::new(jobs));
+        // One queue, many consumers: each supervisor holds a clone of the receiving end.
+        let (queue, jobs) = crossbeam_channel::unbounded::<Job>();
         let started = Arc::new(Mutex::new(Vec::new()));
         let terminating = Arc::new(AtomicBool::new(false));
         // Start every process first, so that a missing executable fails here, not in a thread.
@@ -196,7 +201,7 @@ impl Pool {
             .map(|(i, process)| {
                 let supervisor = Supervisor {
                     exe: exe.to_path_buf(),
-                    jobs: Arc::clone(&jobs),
+                    jobs: jobs.clone(),
                     started: Arc::clone(&started),
                     terminating: Arc::clone(&terminating),
                     timeout,
@@ -277,7 +282,7 @@ impl Drop for Pool {
 /// One thread per worker slot: it owns the current process and replaces it when it dies.
 struct Supervisor {
     exe: PathBuf,
-    jobs: Arc<Mutex<Receiver<Job>>>,
+    jobs: crossbeam_channel::Receiver<Job>,
     started: Arc<Mutex<Vec<u32>>>,
     terminating: Arc<AtomicBool>,
     timeout: Option<Duration>,
@@ -339,11 +344,10 @@ impl Supervisor {
         exits
     }
 
-    /// The next job, or `None` once the queue is closed and empty. The lock is held only while
-    /// waiting; a guard in the `while let` above would be held for the whole loop body instead.
+    /// The next job, or `None` once the queue is closed and empty. Whichever idle supervisor
+    /// asks first gets it: crossbeam's receivers are `Clone` and `Sync`, so no lock is needed.
     fn next_job(&self) -> Option<Job> {
-        let jobs = lock(&self.jobs);
-        jobs.recv().ok()
+        self.jobs.recv().ok()
     }
 
     fn start(&self) -> anyhow::Result<Process> {

@@ -1,10 +1,12 @@
 //! # Start a child process, feed its stdin, read its stdout, check its exit status
 //!
-//! Python: `subprocess.run([exe, "sum-child"], input="1 2 3", capture_output=True)` returns the
-//! child's `returncode`, `stdout` and `stderr`; `multiprocessing.Process(target=f)` runs a
-//! function in a child process, which `fork` makes only on POSIX systems other than macOS and
-//! only before Python 3.14 (Linux now defaults to `forkserver`; macOS has used `spawn` since
-//! 3.8, Windows always has).
+//! Python: `subprocess.run([exe, "sum-child"], input=b"1 2 3", capture_output=True)` returns the
+//! child's `returncode`, `stdout` and `stderr` (`input` is bytes; a `str` only with `text=True`,
+//! `encoding=` or `errors=`, else a `TypeError`). `multiprocessing.Process(target=f)` runs a
+//! function in a child process, started the platform's default way: since 3.14 `forkserver` on
+//! Linux and the other POSIX systems but macOS (`fork` before 3.14), `spawn` on macOS (since
+//! 3.8) and on Windows. `fork` is the default nowhere now, but still there on POSIX, macOS
+//! included (where it is unsafe), through `multiprocessing.get_context("fork")`.
 //!
 //! Rust: `std::process::Command` starts a program, here this same program in a hidden mode.
 //! There is no way to run a closure in a child without `fork`, so a child learns what to do from

@@ -1,7 +1,7 @@
 //! # The worker side of the process pool: one job at a time, JSON lines on stdin and stdout
 //!
-//! Python: `multiprocessing` pickles each job, sends it to a worker process over a pipe and
-//! pickles the result back; the worker runs the function it was sent.
+//! Python: `multiprocessing` pickles each job, the function by name (the worker imports it) and
+//! its arguments, sends it to a worker process over a pipe and pickles the result back.
 //!
 //! Rust: a closure cannot be sent to another process, so the parent and the worker agree on a
 //! vocabulary instead: a [`Task`] names the work and carries its arguments, an [`Answer`]

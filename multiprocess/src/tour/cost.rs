@@ -33,6 +33,22 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     done?;
     start
         .push(Row::new("thread: start, first reply, join", n, wall).extra("each µs", per(wall, n)));
+
+    // With --python: the twin measures the same three things (a `multiprocessing.Process`, a
+    // `Pool(1)`'s `apply`, a `Pipe`, against a thread and `queue.SimpleQueue`), with the same
+    // counts; its rows go into the three tables below, by their labels.
+    let mut extra = Vec::new();
+    if args.count.is_none() {
+        extra.extend(["--count".to_string(), n.to_string()]);
+    }
+    let twin = common::python::twin_rows(args, env!("CARGO_MANIFEST_DIR"), "cost.py", &extra);
+    let (twin_start, rest): (Vec<Row>, Vec<Row>) = twin
+        .into_iter()
+        .partition(|r| r.variant.contains("first reply"));
+    let (twin_trip, twin_bulk): (Vec<Row>, Vec<Row>) = rest
+        .into_iter()
+        .partition(|r| r.variant.contains("job over"));
+    twin_start.into_iter().for_each(|r| start.push(r));
     start.print();
 
     // Table 2: tiny jobs, one worker, so each job's round trip is all there is.
@@ -56,7 +72,11 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
             .workers(1)
             .extra("each µs", per(wall, jobs)),
     );
+    twin_trip.into_iter().for_each(|r| trip.push(r));
     trip.print();
+    if let Some(line) = against_python(&trip) {
+        say!("{line}");
+    }
 
     // Table 3: bulk data.
     let mut bulk = Table::new("cost-pipe", args);
@@ -72,6 +92,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         Row::new("channel to a thread (MiB)", mb, wall)
             .extra("MiB/s", mb as f64 / wall.as_secs_f64()),
     );
+    twin_bulk.into_iter().for_each(|r| bulk.push(r));
     bulk.print();
 
     // What was measured must also be right: every byte and every echo arrived.
@@ -82,6 +103,24 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     );
     anyhow::ensure!(echoed && echoes == jobs, "a round trip came back wrong");
     Ok(())
+}
+
+/// The one sentence under the round-trip table when the twin's rows are there: what one job
+/// costs over a process pool's pipes and between threads, in each language.
+fn against_python(trip: &Table) -> Option<String> {
+    let each = |label: &str| {
+        let row = trip.rows().iter().find(|r| r.variant == label)?;
+        row.extra.get("each µs")?.as_f64()
+    };
+    Some(format!(
+        "one job's round trip: Rust {:.1} µs over a process pool's pipes (JSON lines), {:.1} µs \
+         between threads (channels); CPython {:.1} µs through a Pool (pickled, two pipes), {:.1} \
+         µs between threads (queues)",
+        each("process pool: job over pipes")?,
+        each("thread: job over channels")?,
+        each("Python: process pool: job over pipes")?,
+        each("Python: thread: job over queues")?,
+    ))
 }
 
 /// Microseconds per item, rounded to a tenth.

@@ -139,6 +139,36 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     );
     table.push(panicked);
     table.push(aborted);
+
+    // With --python: the same jobs in `ProcessPoolExecutor`, `multiprocessing.Pool` and a
+    // thread pool, each raising, aborting its worker or hanging; every `Pool.get` has a timeout.
+    let extra = crate::tour::primes::shared_knobs(args, count, workers);
+    let twin = common::python::twin_rows(args, env!("CARGO_MANIFEST_DIR"), "crash.py", &extra);
+    for row in twin {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = against_python(&table) {
+        say!("{line}");
+    }
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: what became of the job whose
+/// worker died, in Rust's pool and in each of Python's.
+fn against_python(table: &Table) -> Option<String> {
+    let find = |label: &str| table.rows().iter().find(|r| r.variant == label);
+    let rust = find("process pool, a job aborts")?.outcomes;
+    let executor = find("Python: ProcessPoolExecutor, a job aborts (os.abort)")?.outcomes;
+    let pool = find("Python: multiprocessing.Pool, a job aborts (os.abort)")?;
+    let waited = pool.extra.get("ended by")?.as_str()?;
+    Some(format!(
+        "a worker aborts: Rust's process pool failed that one job and did the other {}; \
+         ProcessPoolExecutor broke, {} jobs raising BrokenProcessPool; multiprocessing.Pool \
+         never answered {} job, ended by `{waited}` (without a timeout, get() waits forever: \
+         bpo-22393)",
+        rust.ok,
+        executor.errors.unwrap_or(0),
+        pool.outcomes.timed_out.unwrap_or(0),
+    ))
 }

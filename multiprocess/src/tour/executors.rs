@@ -99,6 +99,19 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     let row = row.extra("never reported", 0);
     abort.push(row.extra("the program", "carried on"));
 
+    // With --python: the same three tables from `ThreadPoolExecutor` and `ProcessPoolExecutor`
+    // (a twentieth of the CPU jobs: CPython checks each number far more slowly), its rows
+    // going into each table by their labels' first word.
+    let extra = crate::tour::primes::shared_knobs(args, cpu.len(), workers);
+    let twin = common::python::twin_rows(args, env!("CARGO_MANIFEST_DIR"), "executors.py", &extra);
+    for row in twin {
+        let table = match row.variant.trim_start_matches(common::python::PREFIX) {
+            v if v.starts_with("CPU:") => &mut kinds[0].0,
+            v if v.starts_with("tiny:") => &mut kinds[1].0,
+            _ => &mut abort,
+        };
+        table.push(row);
+    }
     for (table, ..) in &kinds {
         table.print();
     }
@@ -117,7 +130,46 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         workers.min(common::report::cores()),
         aborting - failed,
     );
+    if let Some(line) = against_python(cpu_table, tiny_table, &abort) {
+        say!("{line}");
+    }
     Ok(())
+}
+
+/// The one sentence under the tables when the twin's rows are there: where each of CPython's
+/// executors wins, read off its own rows.
+fn against_python(cpu: &Table, tiny: &Table, abort: &Table) -> Option<String> {
+    let find = |t: &'_ Table, start: &str| {
+        let start = format!("{}{start}", common::python::PREFIX);
+        t.rows()
+            .iter()
+            .find(|r| r.variant.starts_with(&start))
+            .cloned()
+    };
+    let (threads, procs) = (
+        find(cpu, "CPU: thread pool")?,
+        find(cpu, "CPU: process pool")?,
+    );
+    let (tiny_threads, tiny_procs) = (
+        find(tiny, "tiny: thread pool")?,
+        find(tiny, "tiny: process pool")?,
+    );
+    let broken = find(abort, "abort: process pool")?;
+    let why = match threads.variant.contains("free-threaded") {
+        true => "free-threaded",
+        false => "the GIL",
+    };
+    Some(format!(
+        "CPython: CPU-bound, processes ({:.1}x on threads under {why}, {:.1}x on processes); \
+         tiny jobs, threads ({:.0}x the pipes' speed); a job that aborts broke the \
+         ProcessPoolExecutor ({} of {} jobs raised BrokenProcessPool) and killed the thread \
+         pool's program",
+        cpu.speedup(&threads),
+        cpu.speedup(&procs),
+        tiny.speedup(&tiny_threads) / tiny.speedup(&tiny_procs),
+        broken.outcomes.errors.unwrap_or(0),
+        broken.items,
+    ))
 }
 
 fn per_job(wall: Duration, jobs: usize) -> String {

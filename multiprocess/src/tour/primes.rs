@@ -79,7 +79,23 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
             .spans(recording.finish()),
     );
     answers.push(found);
+
+    // With --python: the twin checks the same numbers near 10^12, a twentieth as many (CPython
+    // takes about as long over those as these rows over theirs), one after another, on threads
+    // under the GIL and with `multiprocessing.Pool.map` on as many processes.
+    let twin = common::python::twin_rows(
+        args,
+        env!("CARGO_MANIFEST_DIR"),
+        "primes.py",
+        &shared_knobs(args, numbers.len(), workers),
+    );
+    for row in twin {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = against_python(&table, cores) {
+        say!("{line}");
+    }
 
     // What was claimed: every variant found the same primes, and the list has 4 in every 6.
     anyhow::ensure!(
@@ -94,4 +110,46 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         "wrong number of primes"
     );
     Ok(())
+}
+
+/// `--count` and `--workers` as this tour chose them, for a twin that was given neither: both
+/// languages then size their work from the same numbers.
+pub(crate) fn shared_knobs(args: &CommonArgs, count: usize, workers: usize) -> Vec<String> {
+    let mut extra = Vec::new();
+    if args.count.is_none() {
+        extra.extend(["--count".to_string(), count.to_string()]);
+    }
+    if args.workers.is_none() {
+        extra.extend(["--workers".to_string(), workers.to_string()]);
+    }
+    extra
+}
+
+/// The one sentence under the table when the twin's rows are there: each language's speedup
+/// over its own first row, on threads and on processes.
+fn against_python(table: &Table, cores: usize) -> Option<String> {
+    let rows = table.rows();
+    let python = |r: &&Row| r.variant.starts_with(common::python::PREFIX);
+    let find = |twin: bool, start: &str| {
+        let start = match twin {
+            true => format!("{}{start}", common::python::PREFIX),
+            false => start.to_string(),
+        };
+        rows.iter()
+            .find(|r| python(r) == twin && r.variant.starts_with(&start))
+    };
+    let (rust_threads, rust_procs) = (find(false, "threads (")?, find(false, "process pool")?);
+    let (py_threads, py_procs) = (find(true, "threads (")?, find(true, "process pool")?);
+    let why = match py_threads.variant.contains("free-threaded") {
+        true => "free-threaded",
+        false => "the GIL",
+    };
+    Some(format!(
+        "CPU on {cores} cores: Rust threads {:.1}x, Rust processes {:.1}x; CPython threads \
+         {:.1}x ({why}), CPython processes {:.1}x (each over its own sequential row)",
+        table.speedup(rust_threads),
+        table.speedup(rust_procs),
+        table.speedup(py_threads),
+        table.speedup(py_procs),
+    ))
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 mod support;
-use support::{Run, processes_running, run_with_python};
+use common::python::{TourRun, interpreter_or_skip};
+use support::{processes_running, run_with_python};
 
 const LIMIT: Duration = Duration::from_secs(180);
 
@@ -42,25 +43,14 @@ fn twin(rows: &[Value]) -> Vec<&Value> {
         .collect()
 }
 
-/// The interpreter the binary would use (stdlib only), or `None` (and a note) when there is none.
-fn python() -> Option<String> {
-    match common::python::find_interpreter(&[]) {
-        Ok(path) => Some(path.to_string_lossy().into_owned()),
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            None
-        }
-    }
-}
-
 /// `<demo> --quick --workers 2 --python --json` with that interpreter: a success, one JSON row
 /// a line, every row's counts adding up, and afterwards no process left running the twin.
-fn run_twin(demo: &str, python: &str) -> (Run, Vec<Value>) {
+fn run_twin(demo: &str, python: &str) -> (TourRun, Vec<Value>) {
     let args = [demo, "--quick", "--workers", "2", "--python", "--json"];
     let run = run_with_python(&args, python, LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    assert!(run.python_notes().is_empty(), "{}", run.stderr);
-    let rows = run.rows();
+    assert!(run.said().is_empty(), "{}", run.stderr);
+    let rows = run.json_rows();
     for row in &rows {
         assert_eq!(outcomes(row), count(row, "items"), "{row}");
     }
@@ -75,7 +65,7 @@ fn without_a_python_the_rust_rows_run_alone() {
     let args = ["primes", "--quick", "--workers", "2", "--python", "--json"];
     let run = run_with_python(&args, "/nonexistent", LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let said = run.python_notes();
+    let said = run.said();
     assert_eq!(said.len(), 1, "{}", run.stderr);
     assert!(
         said[0].starts_with("python: no Python 3.11+"),
@@ -84,7 +74,7 @@ fn without_a_python_the_rust_rows_run_alone() {
     );
     assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
     assert_eq!(
-        variants(&run.rows()),
+        variants(&run.json_rows()),
         ["sequential", "threads (2)", "rayon (2)", "process pool (2)"]
     );
 }
@@ -93,14 +83,16 @@ fn without_a_python_the_rust_rows_run_alone() {
 fn a_demo_without_a_twin_says_so_once_and_runs() {
     let run = run_with_python(&["spawn", "--quick", "--python"], "/nonexistent", LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let said = run.python_notes();
+    let said = run.said();
     assert_eq!(said.len(), 1, "{}", run.stderr);
     assert!(said[0].starts_with("python: no Python twin"), "{}", said[0]);
 }
 
 #[test]
 fn the_primes_twin_adds_one_process_threads_and_pool_map() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&[]) else {
+        return;
+    };
     let (run, rows) = run_twin("primes", &python);
     let threads = match variants(&rows).iter().any(|v| v.contains("free-threaded")) {
         true => "Python: threads (2, free-threaded)",
@@ -130,7 +122,9 @@ fn the_primes_twin_adds_one_process_threads_and_pool_map() {
 
 #[test]
 fn the_cost_twin_adds_its_rows_to_each_of_the_three_tables() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&[]) else {
+        return;
+    };
     let (run, rows) = run_twin("cost", &python);
     let of = |demo: &str| {
         let rows: Vec<&str> = rows
@@ -183,7 +177,9 @@ fn the_cost_twin_adds_its_rows_to_each_of_the_three_tables() {
 
 #[test]
 fn the_crash_twin_counts_the_dead_workers_job_and_ends_the_pool_by_a_bounded_wait() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&[]) else {
+        return;
+    };
     let (run, rows) = run_twin("crash", &python);
     let twin = twin(&rows);
     assert_eq!(
@@ -241,7 +237,9 @@ fn the_crash_twin_counts_the_dead_workers_job_and_ends_the_pool_by_a_bounded_wai
 
 #[test]
 fn the_executors_twin_adds_its_rows_to_each_table() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&[]) else {
+        return;
+    };
     let (run, rows) = run_twin("executors", &python);
     let of = |demo: &str| {
         let rows: Vec<&str> = rows

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use common::python::TourRun;
+
 /// The crate's own binary, which Cargo builds for integration tests: the tours and the workers.
 pub const EXE: &str = env!("CARGO_BIN_EXE_multiprocess");
 
@@ -110,69 +112,10 @@ pub fn within<T: Send + 'static>(
         .unwrap_or_else(|_| panic!("did not finish within {limit:?}"))
 }
 
-/// What a bounded run of the binary left: its exit status, stdout and stderr.
-pub struct Run {
-    pub status: std::process::ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// The JSON rows on stdout (every line must be one).
-    pub fn rows(&self) -> Vec<serde_json::Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-
-    /// The lines on stderr that start with `python: ` (the one-line notes of `--python`).
-    pub fn python_notes(&self) -> Vec<&str> {
-        self.stderr
-            .lines()
-            .filter(|l| l.starts_with("python: "))
-            .collect()
-    }
-}
-
 /// Runs `multiprocess <args>` with `PYTHON=<python>`, killed (and the test failed) if it is
 /// still running after `limit`: a test of `--python` never hangs on a stuck interpreter.
-pub fn run_with_python(args: &[&str], python: &str, limit: std::time::Duration) -> Run {
-    use std::io::Read;
-    let mut child = Command::new(EXE)
-        .args(args)
-        .env("PYTHON", python)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("multiprocess {args:?} still ran after {limit:?}: killed");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    Run {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
+pub fn run_with_python(args: &[&str], python: &str, limit: std::time::Duration) -> TourRun {
+    TourRun::new(EXE, args, Some(python), limit)
 }
 
 /// The pids of the processes whose command line holds `needle` (Linux only: elsewhere none).

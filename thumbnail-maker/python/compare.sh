@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The thumbnail maker against the Python course's design, on this machine, against one fake
 # server: 24 photos of 1920x1280 at 100 ms latency, at two ceilings of requests in flight.
-# Needs Python 3 and Pillow (pip install pillow); not run in CI. From the workspace root:
+# The same comparison in one run, both designs' rows in the tour's own table, is
+# `cargo run --release -p thumbnail-maker -- --python` (one run of each, every variant, at the
+# tour's cap of 16 requests in flight for both languages); this script adds the per-photo cost,
+# the medians of several runs and the README's goals. It needs Pillow in `python3` (a venv from
+# requirements.txt, activated); not run in CI. From the workspace root:
 #
 #     bash thumbnail-maker/python/compare.sh
 #

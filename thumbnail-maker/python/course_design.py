@@ -3,17 +3,31 @@
 # requires-python = ">=3.11"
 # dependencies = ["Pillow>=10.0"]
 # ///
-"""The Python course's thumbnail maker at its fastest, to measure ours against.
+"""The Python course's thumbnail maker, the twin of the Rust tour's variants.
 
 The course's design: downloads on a thread pool, resizing on a process pool (one process per
 core) with Pillow's LANCZOS from the full-size image, uploads on a thread pool. Here both I/O
-pools get 16 threads (`--io-threads`; the Rust `--workers` caps both directions together), and
-the stages overlap: an image goes to the process pool as soon as it has arrived, a thumbnail to
-the upload pool as soon as it is made. `--pillow-draft` is Pillow at its best instead: the JPEG
-decoded at reduced scale (`Image.draft`, as `Image.thumbnail` does) and resized with
-`reducing_gap=2.0`.
+pools get 16 threads (`--io-threads`), and the stages overlap: an image goes to the process pool
+as soon as it has arrived, a thumbnail to the upload pool as soon as it is made (the Rust async
+and pipeline variants overlap the same way; the rayon variant's phases do not). `--pillow-draft`
+is Pillow at its best instead: the JPEG decoded at reduced scale (`Image.draft` picks the
+smallest JPEG DCT scale, 1/2, 1/4 or 1/8, still at least the size asked for, as
+`Image.thumbnail` does) and resized with `reducing_gap=2.0`.
 
-Needs Python 3.11+ and Pillow (`pip install -r requirements.txt`). With a fake server running:
+The twin's knobs are the Rust tour's: `--server URL`, `--images N` (or `--count N`: the same;
+24 images by default, 8 with `--quick`), `--widths`, `--workers W` (both I/O pools of W threads,
+at most W requests in flight together: the Rust variants' rule), `--latency-ms` (read, never
+set: the server's faults are its own), `--quick` (8 images, one run) and `--json`: then both
+designs run, the course's and Pillow's draft mode, each one JSON row on stdout in the shape of
+the Rust rows (`_twin.py`'s `Table`; the median of `--runs` runs), and the narration goes to
+stderr. `cargo run -p thumbnail-maker -- --python` runs it that way against the tour's own
+server, with the tour's images, widths and cap, and puts its rows in the tour's table as
+`Python: the course's design` and `Python: Pillow's draft mode`.
+
+The images are the server's: `0.jpg`, `1.jpg`, ... for its generated photos, else the files it
+lists (a folder served with `--images-dir`), as in the Rust tour. Each run times its own work
+(`time.perf_counter()` around the batch, after the imports, the process pool's start and the
+server's reset). Alone, with a fake server running:
 
     cargo run --release -p common --bin fake-server -- --latency-ms 100 &
     python3 thumbnail-maker/python/course_design.py --server http://127.0.0.1:8000
@@ -21,24 +35,20 @@ Needs Python 3.11+ and Pillow (`pip install -r requirements.txt`). With a fake s
 
 `--per-photo` times the resize alone on one photo in one process instead, both ways.
 
-The Rust tour's knobs work too, for `--python`: `--count N` (as `--images`), `--workers W` (both
-I/O pools of W threads, at most W requests in flight together: the Rust variants' rule),
-`--quick` (8 images, one run), `--latency-ms` (read, never set: the server's faults are its own)
-and `--json`: then both designs run, the course's and Pillow's draft mode, each one JSON row on
-stdout (the median run), and the narration goes to stderr. The images are the server's: `0.jpg`,
-`1.jpg`, ... for its generated photos, else the files it lists (a folder served with
-`--images-dir`), as in the Rust tour.
-
 Every image ends as the Rust variants' do, in exactly one of three ways: done (every thumbnail
 uploaded and listed by the server), skipped (not a photo Pillow can read: a truncated or unknown
-file, or a decompression bomb; not retried) or failed (a request that still failed after four
-tries: a 5xx answer or a broken connection is tried again after 20, 40, 80 ms, a 4xx is not).
-As in Rust, a photo narrower than a thumbnail keeps its own width (`Image.thumbnail` never
-enlarges either), is turned upright from its EXIF orientation first, and a greyscale one stays
-greyscale.
+file, or a decompression bomb, over twice `Image.MAX_IMAGE_PIXELS`; not retried) or failed (a
+request that still failed after four tries: a 5xx answer or a broken connection is tried again
+after 20, 40, 80 ms, a 4xx is not). As in Rust, a photo narrower than a thumbnail keeps its own
+width (`Image.thumbnail` never enlarges either), is turned upright from its EXIF orientation
+first, and a greyscale one stays greyscale. The server's faults (latency, errors, truncated
+downloads) are read, never changed, and every request goes straight to it, whatever
+`HTTP_PROXY` says (`_twin.OPENER`: urllib with an empty `ProxyHandler`).
 
-Look for: the wall time of each run, to set beside the Rust table's, and how busy resizing kept the
+Look for: the wall time of each run, to set beside the Rust rows', and how busy resizing kept the
 processes: most of the run in the course's design, which decodes every photo at full size.
+
+Needs Python 3.11+ and Pillow (`pip install -r requirements.txt`, or `uv run` with the header).
 """
 
 import argparse
@@ -52,19 +62,16 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from urllib.request import ProxyHandler, build_opener
 
 from PIL import Image, ImageOps
+
+from _twin import OPENER, Table  # beside this file: the knobs' shape, the rows, no proxy
 
 QUALITY = 85  # the Rust thumbnails' JPEG quality
 
 # With --io-cap, every request in either pool holds one of these: the Rust variants' rule
 # (`--workers` caps the requests in flight, downloads and uploads together).
 io_cap = contextlib.nullcontext()
-
-# Straight to the fake server, whatever HTTP_PROXY and friends say.
-opener = build_opener(ProxyHandler({}))
-
 
 ATTEMPTS = 4  # tries per request in all, as in the Rust variants
 TIMEOUT = 10  # seconds: urllib's timeout bounds the connection and each read, not the request
@@ -80,7 +87,7 @@ def control(path, method="GET"):
     """A control route of the fake server (stats, uploads listing, faults): never faulted, not
     counted, not under the cap on requests in flight."""
     request = urllib.request.Request(path, method=method)
-    with opener.open(request, timeout=TIMEOUT) as answer:
+    with OPENER.open(request, timeout=TIMEOUT) as answer:
         return json.loads(answer.read())
 
 
@@ -89,7 +96,7 @@ def call(request, what):
     global retries
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with io_cap, opener.open(request, timeout=TIMEOUT) as answer:
+            with io_cap, OPENER.open(request, timeout=TIMEOUT) as answer:
                 return answer.read()
         except urllib.error.HTTPError as e:
             if e.code < 500 or attempt == ATTEMPTS:
@@ -241,21 +248,26 @@ def image_names(server, count, quick):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default="http://127.0.0.1:8000")
+    # The shared knobs, as `_twin.knobs` has them (it takes no on/off flags of a demo's own).
+    parser.add_argument("--server", default="http://127.0.0.1:8000", help="the fake server's URL")
+    parser.add_argument("--count", type=int, help="as --images (the shared knob's name)")
+    parser.add_argument("--latency-ms", type=int, help="ignored: the server's latency is read from it")
+    parser.add_argument("--workers", type=int, help="as --io-threads W --io-cap W (the Rust rule)")
+    parser.add_argument("--quick", action="store_true", help="8 images, one run")
+    parser.add_argument("--json", action="store_true", help="both designs, one JSON row each on stdout")
+    # The thumbnail maker's own.
     parser.add_argument("--images", type=int, default=None, help="[default: 24, 8 with --quick]")
-    parser.add_argument("--count", type=int, help="as --images (the Rust tour's knob)")
     parser.add_argument("--widths", default="32,64,200")
     parser.add_argument("--io-threads", type=int, default=16)
     parser.add_argument("--io-cap", type=int, help="requests in flight, both pools together")
-    parser.add_argument("--workers", type=int, help="as --io-threads W --io-cap W (the Rust rule)")
     parser.add_argument("--processes", type=int, default=cores())
     parser.add_argument("--runs", type=int, default=None, help="[default: 3, 1 with --quick]")
     parser.add_argument("--pillow-draft", action="store_true")
     parser.add_argument("--per-photo", action="store_true", help="time one photo's resize, no pool")
-    parser.add_argument("--quick", action="store_true", help="8 images, one run")
-    parser.add_argument("--latency-ms", type=int, help="ignored: the server's latency is read from it")
-    parser.add_argument("--json", action="store_true", help="both designs, one JSON row each on stdout")
     args = parser.parse_args()
+    for name in ("count", "workers", "images", "io_threads", "io_cap", "processes", "runs"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
     args.server = args.server.rstrip("/")
     out = sys.stderr if args.json else sys.stdout
     widths = list(dict.fromkeys(int(w) for w in args.widths.split(",")))  # each once, in order
@@ -276,13 +288,15 @@ def main():
         f"Python {sys.version.split()[0]}, Pillow {Image.__version__}: {len(names)} images, "
         f"widths {widths}, {args.io_threads} I/O threads each way (at most {args.io_cap or 2 * args.io_threads} "
         f"requests in flight), {args.processes} processes, "
-        f"resize {ways}; server latency {faults['latency_ms']} ms",
+        f"resize {ways}; server latency {faults['latency_ms']} ms, "
+        f"{runs} run{'s' if runs > 1 else ''} each (the median's row)",
         file=out,
     )
 
-    rows = []
+    table = Table("thumbnail-maker", args)
     with cf.ProcessPoolExecutor(args.processes) as processes:
-        list(processes.map(abs, range(4 * args.processes)))  # start the workers before timing
+        # Every worker started (and Pillow imported in it) before anything is timed.
+        list(processes.map(time.sleep, [0.05] * args.processes))
         for draft in drafts:
             results = []
             for run in range(1, runs + 1):
@@ -306,28 +320,23 @@ def main():
             print(f"best {walls[0]:.3f} s, median {walls[len(walls) // 2]:.3f} s", file=out)
             r = sorted(results, key=lambda r: r["wall"])[len(results) // 2]
             busy = r["resizing"] / (r["wall"] * args.processes)
-            rows.append({
-                "demo": "thumbnail-maker",
-                "variant": "Pillow's draft mode" if draft else "the course's design",
-                "workers": args.io_cap or None, "items": len(names), "wall_s": r["wall"],
-                "items_per_s": len(names) / r["wall"], "max_in_flight": r["stats"]["max_in_flight"],
-                "ok": r["done"], "not_found": None, "errors": len(r["failed"]),
-                "skipped": len(r["skipped"]), "timed_out": None, "cancelled": None,
-                "python": sys.version.split()[0], "quick": args.quick,
-                # The Rust rows' columns, measured the same way (resize: one image's decode,
-                # resizes and encodes in its process; busy: their sum over wall x processes).
-                "extra": {
+            table.add(
+                "Pillow's draft mode" if draft else "the course's design", len(names), r["wall"],
+                ok=r["done"], errors=len(r["failed"]), skipped=len(r["skipped"]),
+                workers=args.io_cap, max_in_flight=r["stats"]["max_in_flight"],
+                # The Rust rows' columns, measured the same way (resize/img: one image's decode,
+                # resizes and encodes in its process; resize busy: their sum over wall x
+                # processes, one per core by default).
+                extra={
                     "MB down": r["stats"]["bytes_out"] / 1e6, "MB up": r["stats"]["bytes_in"] / 1e6,
                     "retries": r["retries"],
                     "resize/img": f"{1000 * r['resizing'] / max(r['resized'], 1):.1f} ms",
                     "resize busy": f"{100 * busy:.0f}%", "busy dl/rs/up": "-",
-                    "verified": r["verified"], "runs": runs, "processes": args.processes,
+                    "verified": r["verified"],
                 },
-            })
+            )
     if args.json:
-        for row in rows:
-            row["speedup"] = rows[0]["wall_s"] / max(row["wall_s"], 1e-9)
-            print(json.dumps(row), flush=True)
+        table.print()
 
 
 if __name__ == "__main__":

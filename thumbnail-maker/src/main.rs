@@ -3,7 +3,8 @@
 //! images against the same fake server, and compare them in one table.
 //!
 //! `cargo run -p thumbnail-maker` runs every variant; `--variant pipeline` (or just `pipeline`)
-//! runs one; `--images-dir DIR` runs them on your own photos; `--help` lists the knobs.
+//! runs one; `--images-dir DIR` runs them on your own photos; `--python` adds the course's design
+//! in Python (`python/course_design.py`, Pillow) to the same table; `--help` lists the knobs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

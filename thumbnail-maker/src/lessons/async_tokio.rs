@@ -1,6 +1,6 @@
 //! # Async: tokio tasks for the I/O, rayon for the CPU, joined by a oneshot channel
 //!
-//! Python: `async with sem: data = await session.get(url)`, then
+//! Python: `async with sem, session.get(url) as r: data = await r.read()` (aiohttp), then
 //! `await loop.run_in_executor(pool, resize, data)`, then `await asyncio.gather(*uploads)`.
 //!
 //! Rust: one task per image on a tokio runtime, a `tokio::sync::Semaphore` capping the requests

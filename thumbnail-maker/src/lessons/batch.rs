@@ -1,7 +1,8 @@
 //! # The batch: what every variant works on, and the three steps it takes per image
 //!
-//! Python: `session = requests.Session()`, then per image `data = session.get(url, timeout=10)`,
-//! `thumbs = resize(data)` and one `session.put(...)` per thumbnail.
+//! Python: `session = requests.Session()`, then per image
+//! `data = session.get(url, timeout=10).content`, `thumbs = resize(data)` and one
+//! `session.put(...)` per thumbnail.
 //!
 //! Rust: one [`Batch`] holds the image names, the widths and one `ureq::Agent` (a pool of
 //! keep-alive connections, like the session), and gives the steps every variant shares:

@@ -1,8 +1,9 @@
 //! # How each image ended: done, skipped or failed, exactly one of them
 //!
 //! Python: `done, skipped, failed = [], [], []`, and for each image one `append` in a
-//! `try`/`except` that tells a bad photo (`PIL.UnidentifiedImageError`: skip it) from a request
-//! that kept failing (`requests.HTTPError` after the retries: fail it).
+//! `try`/`except` that tells a bad photo (`PIL.UnidentifiedImageError`, or the `OSError` Pillow
+//! raises for a truncated file: skip it) from a request that kept failing (`requests.HTTPError`
+//! after the retries: fail it).
 //!
 //! Rust: an enum, so an image cannot be both, or neither: every variant hands back a [`Report`]
 //! with one [`Outcome`] per image, and the counts add up to the batch. The report also carries

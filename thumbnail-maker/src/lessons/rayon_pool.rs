@@ -1,18 +1,23 @@
 //! # Rayon: download on threads, resize on every core with `par_iter`, upload on threads
 //!
 //! Python: download with a `ThreadPoolExecutor`, then
-//! `with ProcessPoolExecutor() as pool: thumbs = pool.map(resize, images)`, then upload with
-//! threads again: the course's fastest design, and the one the Python timings come from.
+//! `with ProcessPoolExecutor() as pool: thumbs = list(pool.map(resize, images))`, then upload
+//! with threads again: the course's process pool for the CPU step, in three phases, one after
+//! the other.
 //!
 //! Rust: no processes are needed, since threads run Rust code on every core at once; rayon's
 //! `par_iter` is the process pool's `map` without pickling, and keeps the order. The I/O phases
 //! use plain scoped threads sharing one channel of work, `io` requests in flight.
 //!
-//! Run: `cargo run -p thumbnail-maker -- rayon`
+//! Run: `cargo run -p thumbnail-maker -- rayon`, or the whole tour with `--python`.
 //!
 //! Look for: a peak in flight equal to the I/O concurrency (or the number of images, if fewer),
 //! and a higher `resize busy` than the threads row: rayon keeps every core resizing in its phase.
-//! Its phases do not overlap: the pipeline and async rows show what overlapping them gains.
+//! Its phases do not overlap: no resize starts before the last download, no upload before the
+//! last resize; the pipeline and async rows show what overlapping them gains. The Python timings
+//! are the `--python` rows, `Python: the course's design` and `Python: Pillow's draft mode`
+//! (`python/course_design.py`): that script passes each image on to the next stage as soon as
+//! it is ready, so set them beside the async row, which overlaps its stages the same way.
 
 use std::thread;
 

@@ -1,7 +1,8 @@
 //! # Retries: a bounded number of tries, a growing pause, a timeout on every request
 //!
-//! Python: `for attempt in range(4):`, `try: return session.get(url, timeout=10)`,
-//! `except (ConnectionError, HTTPError5xx): time.sleep(0.01 * 2 ** attempt)`, then give up.
+//! Python: up to four tries of `r = session.get(url, timeout=10)`; a `requests.ConnectionError`
+//! or a 5xx answer is tried again after `time.sleep(0.01 * 2 ** attempt)` (20, 40, 80 ms, with
+//! `attempt` counting from 1), a 4xx answer is not; then `r.raise_for_status()` gives up.
 //!
 //! Rust: the same policy once for the blocking clients ([`Batch::retrying`], ureq) and once for
 //! the async one ([`call`], reqwest under a tokio semaphore, sleeping with `tokio::time::sleep`

@@ -5,9 +5,11 @@
 //!   switches the faults on and runs the variants in the talk's order;
 //! - [`variant`] runs one variant from a clean slate and turns what it did into a table row
 //!   (its resizes drawn as spans from the `Instant`s its report returns);
-//! - [`describe`] says what the batch holds; [`verify`] checks what a variant uploaded.
+//! - [`describe`] says what the batch holds; [`verify`] checks what a variant uploaded;
+//! - [`python`] runs the Python twin under `--python` and sets it beside the Rust rows.
 
 pub mod describe;
+pub mod python;
 pub mod variant;
 pub mod verify;
 
@@ -124,12 +126,29 @@ pub fn run(options: &Options, args: &CommonArgs) -> anyhow::Result<()> {
         totals = (totals.0 + done, totals.1 + skipped, totals.2 + failed);
         table.push(row);
     }
+    // With --python: the course's design in Python, the same images against the same server.
+    let twin = python::rows(args, &server, &batch)?;
+    let python_counts = twin.iter().fold((0, 0, 0), |(d, s, f), row| {
+        let o = row.outcomes;
+        (
+            d + o.ok,
+            s + o.skipped.unwrap_or(0),
+            f + o.errors.unwrap_or(0),
+        )
+    });
+    let designs = twin.len();
+    for row in twin {
+        table.push(row);
+    }
     say!(
         "\n(resize/img: the time of one image's decode + resizes + encodes on its thread, longer \
          when threads share cores; resize busy: those times summed, as a share of wall time x \
          cores: wall-clock time inside the resize calls, not CPU time)"
     );
     table.print();
+    if let Some(line) = python::against_python(&table) {
+        say!("{line}");
+    }
     let runs = totals.0 + totals.1 + totals.2;
     say!(
         "images: {} succeeded, {} skipped, {} failed ({runs} = {} variant(s) x {} images)",
@@ -139,5 +158,14 @@ pub fn run(options: &Options, args: &CommonArgs) -> anyhow::Result<()> {
         runs / batch.names.len() as u64,
         batch.names.len()
     );
+    if designs > 0 {
+        say!(
+            "Python: {} succeeded, {} skipped, {} failed ({designs} design(s) x {} images)",
+            python_counts.0,
+            python_counts.1,
+            python_counts.2,
+            batch.names.len()
+        );
+    }
     Ok(())
 }

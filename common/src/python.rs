@@ -362,19 +362,25 @@ impl TourRun {
     /// and panics, after killing it, if it still runs after `limit`: such a test never hangs on
     /// a stuck interpreter.
     pub fn new(exe: &str, args: &[&str], python: Option<&str>, limit: Duration) -> TourRun {
-        use std::io::Read;
         let mut command = Command::new(exe);
-        command
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        command.args(args);
         if let Some(python) = python {
             command.env("PYTHON", python);
         }
+        TourRun::of(&mut command, limit)
+    }
+
+    /// [`TourRun::new`] for a command of the caller's making (more variables, say).
+    pub fn of(command: &mut Command, limit: Duration) -> TourRun {
+        use std::io::Read;
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let what = format!("{command:?}");
         let mut child = command
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {exe}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
         let drain = |mut pipe: Box<dyn Read + Send>| {
             std::thread::spawn(move || {
                 let mut text = String::new();
@@ -394,7 +400,7 @@ impl TourRun {
                 waited => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    panic!("{exe} {args:?} still ran after {limit:?} ({waited:?}): killed");
+                    panic!("{what} still ran after {limit:?} ({waited:?}): killed");
                 }
             }
         };

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use common::python::interpreter_or_skip;
+
 mod support;
 use support::run_with_python;
 
@@ -21,17 +23,6 @@ fn variants(rows: &[Value]) -> Vec<&str> {
 
 fn count(row: &Value, key: &str) -> u64 {
     row[key].as_u64().unwrap_or(0)
-}
-
-/// The interpreter the binary would use with Pillow, or `None` (and a note) when there is none.
-fn python_with_pillow() -> Option<String> {
-    match common::python::find_interpreter(&["PIL".to_string()]) {
-        Ok(path) => Some(path.to_string_lossy().into_owned()),
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            None
-        }
-    }
 }
 
 #[test]
@@ -59,7 +50,7 @@ fn without_a_python_the_rust_rows_run_alone() {
         said[0]
     );
     assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
-    let rows = run.rows();
+    let rows = run.json_rows();
     assert_eq!(variants(&rows), RUST);
     assert!(rows.iter().all(|r| count(r, "ok") == 3), "{rows:?}");
     assert!(!run.stderr.contains("The same 3 images"), "{}", run.stderr);
@@ -70,7 +61,7 @@ fn without_a_python_the_rust_rows_run_alone() {
 /// once, skips the photos the Rust rows skipped, and keeps to the cap of `--workers`.
 #[test]
 fn the_course_design_twin_joins_the_table_with_every_image_counted() {
-    let Some(python) = python_with_pillow() else {
+    let Some(python) = interpreter_or_skip(&["PIL"]) else {
         return;
     };
     let args = [
@@ -90,7 +81,7 @@ fn the_course_design_twin_joins_the_table_with_every_image_counted() {
     let proxies = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"].map(|v| (v, dead));
     let run = run_with_python(&args, &python, &proxies, LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let rows = run.rows();
+    let rows = run.json_rows();
     let mut expected = RUST.to_vec();
     expected.extend(["Python: the course's design", "Python: Pillow's draft mode"]);
     assert_eq!(variants(&rows), expected);

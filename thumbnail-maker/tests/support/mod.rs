@@ -3,11 +3,10 @@
 //! uses only some of it.
 #![allow(dead_code)]
 
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use serde_json::Value;
+use common::python::TourRun;
 
 /// A little-endian EXIF (TIFF) block holding only an orientation tag.
 pub fn exif_with_orientation(orientation: u8) -> Vec<u8> {
@@ -38,60 +37,18 @@ pub fn claiming_size(mut jpeg: Vec<u8>, width: u16, height: u16) -> Vec<u8> {
     }
 }
 
-/// What a bounded run of the binary left: its exit status, stdout and stderr.
-pub struct Run {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// The JSON rows on stdout (every line must be one).
-    pub fn rows(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-}
-
 /// Runs `thumbnail-maker <args>` with `PYTHON=<python>` and `envs`, killed (and the test
-/// failed) if it is still running after `limit`: a test of `--python` never hangs on a stuck
-/// interpreter.
-pub fn run_with_python(args: &[&str], python: &str, envs: &[(&str, &str)], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_thumbnail-maker"))
+/// failed) if it still runs after `limit`.
+pub fn run_with_python(
+    args: &[&str],
+    python: &str,
+    envs: &[(&str, &str)],
+    limit: Duration,
+) -> TourRun {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_thumbnail-maker"));
+    command
         .args(args)
         .env("PYTHON", python)
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the program starts");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("thumbnail-maker {args:?} still ran after {limit:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
+        .envs(envs.iter().copied());
+    TourRun::of(&mut command, limit)
 }

@@ -27,9 +27,13 @@ async def fetch(session, url):
     try:
         async with session.get(url) as answer:
             await answer.read()
-            return answer.status == 200
+            return outcome(answer.status)
     except (aiohttp.ClientError, asyncio.TimeoutError):
-        return False
+        return "errors"
+
+
+def outcome(status):
+    return {200: "ok", 404: "not_found"}.get(status, "errors")
 
 
 async def await_in_a_loop(session, urls):
@@ -40,9 +44,16 @@ async def gather(session, urls):
     return await asyncio.gather(*(fetch(session, url) for url in urls))
 
 
+def fetch_blocking(url):
+    try:
+        return outcome(get(url)[0])
+    except OSError:  # refused, reset, timed out
+        return "errors"
+
+
 def on_threads(urls, workers):
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda url: get(url)[0] == 200, urls))
+        return list(pool.map(fetch_blocking, urls))
 
 
 async def main():
@@ -64,9 +75,10 @@ async def main():
         ]:
             reset_stats(args.server)
             start = time.perf_counter()
-            oks = await run()
+            ends = await run()
             wall = time.perf_counter() - start
-            table.add(label, count, wall, ok=sum(oks), errors=count - sum(oks), workers=pool,
+            counts = {k: ends.count(k) for k in ("ok", "not_found", "errors")}
+            table.add(label, count, wall, **counts, workers=pool,
                       max_in_flight=peak(args.server), x_latency=wall * 1000 / max(latency, 1))
     table.print()
     loop, together = table.rows[0]["wall_s"], table.rows[1]["wall_s"]

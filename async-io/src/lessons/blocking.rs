@@ -1,12 +1,17 @@
 //! # Blocking inside async: the stalled event loop, and `spawn_blocking`
 //!
-//! Python: `time.sleep(1)` or a CPU-heavy loop inside a coroutine freezes the event loop;
-//! `await loop.run_in_executor(None, blocking_job)` moves it to a thread.
+//! Python: `time.sleep(1)` or a CPU-heavy loop inside a coroutine freezes the event loop for the
+//! whole call; `await asyncio.to_thread(blocking_job)` (or `loop.run_in_executor(None, ...)`)
+//! moves it to a thread. That frees the loop from a blocking sleep or I/O call; a CPU loop there
+//! still shares the GIL with the loop's thread, which then runs only in turns.
 //!
 //! Rust: tokio has the same trap: a task only gives its thread back at an `.await`, so a task
-//! that blocks (std's sleep, a long computation, a blocking client) stalls every other task on
-//! that worker thread. The tour runs this on a current-thread runtime (one worker) so nothing
-//! hides it, and measures a ticker that should tick every few milliseconds.
+//! that blocks (std's sleep, a long computation, a blocking client) holds its worker thread.
+//! On a current-thread runtime, asyncio's model and the one the tour runs, that stalls every
+//! other task for the whole call, as the ticker's longest gap shows. On the multi-thread
+//! runtime the stall is partial: the other workers take the tasks queued behind it, and what
+//! waits is only what that worker alone held (the task in its next-task slot, the timer or I/O
+//! driver it was running), so a ticker there may not show it at all.
 //! `tokio::task::spawn_blocking` moves the job to tokio's blocking thread pool and the ticker
 //! keeps its rhythm. (For CPU work that is itself parallel, a rayon pool sized to the cores is
 //! the better home.) The other classic, a lock held across an `.await`, is the next lesson,

@@ -1,7 +1,9 @@
 //! # CPU jobs on a runtime: as tasks, or on the blocking pool
 //!
 //! Python: `await loop.run_in_executor(pool, count_primes, start, n)` moves a CPU job off the
-//! event loop; run as a coroutine it would hold the loop until it returned.
+//! event loop; run as a coroutine it would hold the loop until it returned. With a thread pool
+//! the job still holds the GIL in turns with the loop; a `ProcessPoolExecutor` runs it beside
+//! the loop on another core (the `--python` rows of the tour show both).
 //!
 //! Rust: a task spawned with `tokio::spawn` that never awaits keeps its worker thread from every
 //! other task until it is done: on a current-thread runtime the jobs run one after another, on a

@@ -1,8 +1,9 @@
 //! # A lock across `.await`: what the compiler refuses, and the two fixes
 //!
-//! Python: `with lock:` around `await fetch()` in a coroutine is legal, and every other
-//! coroutine that wants the lock waits the whole round trip; `async with asyncio.Lock():` is
-//! the lock made for it.
+//! Python: `with threading.Lock():` around `await fetch()` in a coroutine is legal, and a trap:
+//! the next coroutine to reach the same `with` blocks the event loop's one thread, so the holder
+//! never resumes to release it, and the loop hangs. `async with asyncio.Lock():` is the lock made
+//! for it: the others wait at an `await`, for the whole round trip.
 //!
 //! Rust: a `std::sync::MutexGuard` held across an `.await` is the classic. The guard is not
 //! `Send`, so `tokio::spawn` refuses the task at compile time:

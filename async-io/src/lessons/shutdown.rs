@@ -1,7 +1,11 @@
 //! # Graceful shutdown on Ctrl-C, and a second Ctrl-C that means it
 //!
-//! Python: `loop.add_signal_handler(signal.SIGINT, stop.set)`, then stop taking work, `await
-//! asyncio.gather(*in_flight)` and exit, instead of dying mid-job on `KeyboardInterrupt`.
+//! Python: since 3.11 `asyncio.run()` takes the first Ctrl-C itself and cancels the main task:
+//! `CancelledError` unwinds its `await`s (and through a `gather` or `TaskGroup`, the jobs it
+//! waits on), `finally` blocks run, and `KeyboardInterrupt` is raised when it has ended; a second
+//! Ctrl-C raises `KeyboardInterrupt` at once. So the jobs in flight are cancelled, not finished.
+//! To let them finish, take the signal yourself: `loop.add_signal_handler(signal.SIGINT,
+//! stop.set)` (Unix), then stop taking work and `await asyncio.gather(*in_flight)`.
 //!
 //! Rust: the service's loop ([`serve`]) `select!`s between a stream of Ctrl-Cs, its source of
 //! new work and its finished jobs. The first Ctrl-C stops it accepting; it then waits for the

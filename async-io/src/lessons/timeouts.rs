@@ -1,8 +1,8 @@
 //! # Timeouts, deadlines and cancellation
 //!
-//! Python: `await asyncio.wait_for(get_flag(cc), timeout=0.15)` per request;
-//! `done, pending = await asyncio.wait(tasks, timeout=0.2)` for a whole batch, then
-//! `task.cancel()` for the pending ones.
+//! Python: `async with asyncio.timeout(0.15):` (3.11) or `await asyncio.wait_for(get_flag(cc),
+//! 0.15)` per request; `done, pending = await asyncio.wait(tasks, timeout=0.2)` for a whole
+//! batch, then `task.cancel()` for the pending ones.
 //!
 //! Rust: cancelling a future is dropping it: it simply is never polled again, and whatever it
 //! owned (here, the HTTP connection) is closed. `tokio::time::timeout` wraps any future; a

@@ -1,8 +1,9 @@
 //! # A fixed pool of threads serving a queue of connections
 //!
 //! Python: `socketserver.TCPServer` with a `concurrent.futures.ThreadPoolExecutor(8)` behind it,
-//! `pool.submit(handle, conn)` for each accepted connection; a handler that raises is logged
-//! and the worker takes the next one.
+//! `pool.submit(handle, conn)` for each accepted connection; a handler that raises leaves its
+//! exception in the returned `Future`, unseen unless something asks for it (a done callback
+//! that logs it), and the worker takes the next one.
 //!
 //! Rust: the Rust Book's final-chapter design: a `TcpListener` and threads that take accepted
 //! connections from a shared channel. Two things a real pool adds. A handler that panics would

@@ -45,6 +45,10 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     }
     table.print();
     say!("(items are the ticker's ticks: ok = on time, skip = missed)");
+    say!(
+        "one worker, so a job blocking it stalls the ticker for the whole call; on a multi-thread"
+    );
+    say!("runtime the other workers can take the ticker, and the stall is only partial");
     say!("spawn_blocking gives the job its own thread; a CPU-bound job still needs a free core,");
     say!("and CPU work that is itself parallel belongs on a rayon pool sized to the cores");
 

@@ -5,6 +5,9 @@
 //! peak resident memory (`VmHWM` in `/proc/self/status`) is its own. Every loopback connection
 //! holds a file descriptor in each process, so the demo reads the open-file limit first and runs
 //! the largest size that fits, saying so. Peak memory is Linux-only; elsewhere the demo says so.
+//! Each child also reports its CPU time over the requests (all threads), shown per request.
+//! With `--python`, the twin (`python/c10k.py`: aiohttp, every request at once on one event
+//! loop) runs against the same server process and its row joins the table.
 
 mod limits;
 mod process;
@@ -144,6 +147,9 @@ pub fn run(
             _ => "n/a".into(),
         };
         let x_latency = m.wall.as_secs_f64() / latency.as_secs_f64().max(1e-3);
+        let cpu_per = m.cpu.map_or("n/a".into(), |c| {
+            format!("{}", c.as_micros() / size.max(1) as u128)
+        });
         let mut row = Row::new(label, size, m.wall)
             .max_in_flight(peak)
             .outcomes(m.outcomes)
@@ -155,11 +161,20 @@ pub fn run(
         table.push(
             row.extra("peak memory", mib)
                 .extra("KiB/request", per)
+                .extra("CPU µs/request", cpu_per)
                 .extra("x latency", x_latency),
         );
         if is_tasks {
             task_rows.push((label, m, x_latency));
         }
+    }
+    // With --python: the twin's aiohttp, every request at once on one event loop, against the
+    // same server process (its stats reset before it, its peak read after it).
+    let extra = vec!["--tasks".to_string(), n.to_string()];
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let twin = common::python::twin_rows_on(args, &server, dir, "c10k.py", &extra);
+    for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
+        table.push(row);
     }
     table.print();
     if !cfg!(target_os = "linux") {
@@ -168,6 +183,9 @@ pub fn run(
 
     for (label, _, x_latency) in &task_rows {
         say!("{label}: {n} requests in {x_latency:.2}x the latency (aim: within 1.5x)");
+    }
+    if let Some(line) = against_python(&table) {
+        say!("{line}");
     }
     if task_rows.iter().any(|(_, _, x)| *x > 1.5) && cfg!(debug_assertions) {
         say!(
@@ -189,4 +207,31 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+/// The one sentence under the table when the twin's row is there: tokio's tasks (reqwest) and
+/// aiohttp's coroutines, each in latencies and in CPU time per request.
+fn against_python(table: &Table) -> Option<String> {
+    let rows = table.rows();
+    let find = |label: &str| rows.iter().find(|r| r.variant == label);
+    let x = |row: &Row| row.extra.get("x latency").and_then(|v| v.as_f64());
+    let cpu = |row: &Row| {
+        let value = row.extra.get("CPU µs/request")?;
+        Some(
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string),
+        )
+    };
+    let rust = find("tokio task per request (reqwest)")?;
+    let python = find("Python: asyncio task per request (aiohttp)")?;
+    Some(format!(
+        "{} requests at once: tokio tasks (reqwest) in {:.2}x the latency at {} µs of CPU per \
+         request, aiohttp on one event loop in {:.2}x at {} µs",
+        rust.items,
+        x(rust)?,
+        cpu(rust)?,
+        x(python)?,
+        cpu(python)?,
+    ))
 }

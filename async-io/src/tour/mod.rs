@@ -10,4 +10,5 @@ pub mod semaphore;
 pub mod server_stats;
 pub mod shutdown;
 pub mod timeouts;
+pub mod twin;
 pub mod web;

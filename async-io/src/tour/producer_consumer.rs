@@ -1,10 +1,13 @@
-//! The producer/consumer tour: a fast and a slow consumer over the same queue.
+//! The producer/consumer tour: a fast and a slow consumer over the same queue; with `--python`,
+//! the twin's `asyncio.Queue(maxsize=4)` rows (`python/producer_consumer.py`) in the same table.
 
 use std::time::{Duration, Instant};
 
+use common::python::PREFIX;
 use common::{CommonArgs, Row, Table, say};
 
 use crate::lessons::producer_consumer::pipeline;
+use crate::tour::twin;
 
 #[tokio::main]
 pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
@@ -55,6 +58,40 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         }
         anyhow::ensure!(max_queue <= capacity, "the queue outgrew its capacity");
     }
+    // With --python: the twin's asyncio.Queue(maxsize=4) with the same producers and consumers.
+    let extra = twin::unless_given("--count", args.count, items_each);
+    for row in twin::rows(args, "producer_consumer.py", extra).await? {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = against_python(&table, capacity) {
+        say!("{line}");
+    }
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: how often each language's
+/// producers waited on the full queue, fast consumer then slow, and the longest queue seen.
+fn against_python(table: &Table, capacity: usize) -> Option<String> {
+    let rows = table.rows();
+    let (python, rust): (Vec<&Row>, Vec<&Row>) =
+        rows.iter().partition(|r| r.variant.starts_with(PREFIX));
+    let cell = |r: &&Row, key: &str| r.extra.get(key).and_then(|v| v.as_u64());
+    let waits = |rows: &[&Row]| -> Option<String> {
+        let each: Option<Vec<String>> = rows
+            .iter()
+            .map(|r| cell(r, "producer waits").map(|n| n.to_string()))
+            .collect();
+        Some(each?.join(" then "))
+    };
+    let longest = rows.iter().filter_map(|r| cell(&r, "max queue")).max()?;
+    if python.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Producer waits on a full queue, fast consumer then slow: Rust {}, CPython {}; no queue \
+         held more than {longest} of its {capacity}",
+        waits(&rust)?,
+        waits(&python)?,
+    ))
 }

@@ -1,9 +1,12 @@
-//! The runtimes tour: the same downloads and CPU jobs on each runtime, a ticker beside the jobs.
+//! The runtimes tour: the same downloads and CPU jobs on each runtime, a ticker beside the jobs;
+//! with `--python`, the twin's rows (`python/runtimes.py`: one event loop, then its CPU jobs on
+//! the loop, `asyncio.to_thread`, one thread and processes) in the same two tables.
 
 use std::collections::HashSet;
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
+use common::python::PREFIX;
 use common::server::{Faults, Server};
 use common::timing::fmt_duration;
 use common::{CommonArgs, Outcomes, Row, Table, say};
@@ -12,6 +15,7 @@ use tokio::time::MissedTickBehavior;
 
 use crate::lessons::cpu_jobs::{count_primes, cpu_as_tasks, cpu_on_blocking_pool};
 use crate::lessons::runtimes::{current_thread, download_all, multi_thread};
+use crate::tour::twin;
 
 /// The first number the CPU jobs test: large enough that each test takes a while.
 const FIRST: u64 = 1_000_000_000;
@@ -117,6 +121,20 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
             );
         io.push(row);
     }
+
+    // With --python: the twin's one event loop on the same downloads, then its CPU jobs (on the
+    // loop, asyncio.to_thread, one thread, processes) beside a ticker; its rows join each table.
+    let extra = twin::unless_given("--count", args.count, n);
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let twin = common::python::twin_rows_on(args, &server, dir, "runtimes.py", &extra);
+    let (py_io, py_cpu): (Vec<Row>, Vec<Row>) = twin
+        .map(|(rows, _)| rows)
+        .unwrap_or_default()
+        .into_iter()
+        .partition(|r| r.variant.starts_with("Python: downloads"));
+    for row in py_io {
+        io.push(row);
+    }
     io.print();
 
     let mut cpu = Table::new("runtimes", args);
@@ -152,15 +170,62 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
             cpu.push(row);
         }
     }
+    for row in py_cpu {
+        cpu.push(row);
+    }
     cpu.print();
     anyhow::ensure!(
         primes.windows(2).all(|w| w[0] == w[1]),
         "prime counts differ: {primes:?}"
     );
-    for line in reading(io.rows(), cpu.rows()) {
+    let rust = |rows: &[Row]| -> Vec<Row> {
+        let rust = rows.iter().filter(|r| !r.variant.starts_with(PREFIX));
+        rust.cloned().collect()
+    };
+    for line in reading(&rust(io.rows()), &rust(cpu.rows())) {
+        say!("{line}");
+    }
+    if let Some(line) = against_python(io.rows(), cpu.rows()) {
         say!("{line}");
     }
     Ok(())
+}
+
+/// The line under the tables when the twin's rows are there: what one event loop did with the
+/// downloads, and how long the ticker waited beside each way of running the CPU jobs.
+fn against_python(io: &[Row], cpu: &[Row]) -> Option<String> {
+    let find = |rows: &[Row], start: &str, end: &str| {
+        let start = format!("{PREFIX}{start}");
+        let found = rows
+            .iter()
+            .find(|r| r.variant.starts_with(&start) && r.variant.ends_with(end));
+        found.cloned()
+    };
+    let gap = |start: &str, end: &str| -> Option<String> {
+        let row = find(cpu, start, end)?;
+        let value = row.extra.get("ticker's longest gap")?;
+        Some(
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string),
+        )
+    };
+    let downloads = find(io, "downloads", "")?;
+    let x = downloads.extra.get("x latency").and_then(|v| v.as_f64())?;
+    let pool = find(cpu, "CPU jobs: asyncio.to_thread", "")?
+        .workers
+        .unwrap_or(0);
+    Some(format!(
+        "CPython: one event loop kept {} downloads in flight ({x:.1}x the latency). Beside its CPU \
+         jobs the ticker waited {} with the jobs as coroutines on the loop, and {} with \
+         asyncio.to_thread, which takes them off the loop but not off the GIL: its {pool} threads \
+         and the loop take turns on it; {} with one thread beside the loop, {} with processes.",
+        downloads.max_in_flight.unwrap_or(0),
+        gap("CPU jobs: a coroutine on the loop", "")?,
+        gap("CPU jobs: asyncio.to_thread", "")?,
+        gap("CPU jobs: run_in_executor, 1 thread", "")?,
+        gap("CPU jobs: run_in_executor", "processes")?,
+    ))
 }
 
 /// The narration under the tables: what the measured rows say, in numbers. The rows come in

@@ -1,4 +1,6 @@
-//! The timeouts tour: five policies on the same flags, a slower mirror for the races.
+//! The timeouts tour: five policies on the same flags, a slower mirror for the races; with
+//! `--python`, the twin's `asyncio.timeout`, `wait_for`, batch deadline and `task.cancel()`
+//! rows (`python/timeouts.py`) in the same table.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +11,7 @@ use tokio::time::Instant;
 
 use crate::lessons::races::{race, race_ok};
 use crate::lessons::timeouts::{End, batch_deadline, cancel_group, per_request};
-use crate::tour::server_stats;
+use crate::tour::{server_stats, twin};
 
 /// Counts how a batch ended; every request is in exactly one column.
 pub fn tally(ends: &[End]) -> Outcomes {
@@ -138,7 +140,18 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         watch.elapsed(),
         server_stats::stats(&server).await?.max_in_flight,
     );
+
+    // With --python: the twin's asyncio.timeout, wait_for, batch deadline and task.cancel()
+    // against the same server (its races need the mirror, so they have no twin).
+    let extra = twin::unless_given("--count", args.count, count);
+    let twin = twin::rows_on(args, &server, "timeouts.py", extra).await?;
+    for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
+        table.push(row);
+    }
     table.print();
+    if let Some(line) = against_python(&table) {
+        say!("{line}");
+    }
 
     // What was claimed: every started request is accounted for (Table::push checks that the
     // counts add up), each select! race has exactly one cancelled loser, and select_ok wins
@@ -154,4 +167,26 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         rows[3].outcomes.ok
     );
     Ok(())
+}
+
+/// The one sentence under the table when the twin's rows are there: what each policy timed out
+/// or cancelled in each language, the rows found by the start of their labels.
+fn against_python(table: &Table) -> Option<String> {
+    let rows = table.rows();
+    let find = |start: &str| rows.iter().find(|r| r.variant.starts_with(start));
+    let timed_out = |start: &str| Some(find(start)?.outcomes.timed_out.unwrap_or(0));
+    let cancelled = |start: &str| Some(find(start)?.outcomes.cancelled.unwrap_or(0));
+    let n = find("timeout(")?.items;
+    Some(format!(
+        "Of {n} requests, timed out one by one: Rust timeout() {}, asyncio.timeout {}, wait_for {}; \
+         cut by the batch deadline: Rust {}, asyncio.wait {}; cancelled as a group: Rust \
+         CancellationToken {}, task.cancel() {}",
+        timed_out("timeout(")?,
+        timed_out("Python: asyncio.timeout(")?,
+        timed_out("Python: wait_for(")?,
+        timed_out("batch deadline")?,
+        timed_out("Python: batch deadline")?,
+        cancelled("CancellationToken")?,
+        cancelled("Python: task.cancel()")?,
+    ))
 }

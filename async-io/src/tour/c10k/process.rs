@@ -26,6 +26,8 @@ pub struct Measured {
     /// Peak resident memory of the child (KiB), and before the requests started.
     pub peak_kib: Option<u64>,
     pub base_kib: Option<u64>,
+    /// The child's CPU time over the requests, all its threads (`None` where the OS cannot tell).
+    pub cpu: Option<Duration>,
 }
 
 /// Runs in the child: `n` requests to `url`'s flags, the `variant` way, then one result line.
@@ -36,16 +38,21 @@ pub fn child(variant: Variant, n: usize, url: &str, args: &CommonArgs) -> anyhow
         .iter()
         .map(|cc| format!("{url}/flags/{0}/{0}.gif", cc.to_lowercase()))
         .collect();
+    let cpu_before = common::timing::process_cpu_time();
     let (ends, wall) = match variant {
         Variant::Tasks => tasks(urls, timeout, Client::Reqwest)?,
         Variant::TasksHyper => tasks(urls, timeout, Client::Hyper)?,
         Variant::Threads => threads(urls, timeout, true),
         Variant::ThreadsDefault => threads(urls, timeout, false),
     };
+    let cpu = match (cpu_before, common::timing::process_cpu_time()) {
+        (Some(before), Some(after)) => Some(after.saturating_sub(before)),
+        _ => None,
+    };
     let count = |e: &str| ends.iter().filter(|x| **x == e).count();
     let (peak, base) = (peak_memory_kib(), base_kib);
     println!(
-        "c10k-result ok={} failed={} timed_out={} skipped={} wall_us={} peak_kib={} base_kib={}",
+        "c10k-result ok={} failed={} timed_out={} skipped={} wall_us={} peak_kib={} base_kib={} cpu_us={}",
         count("ok"),
         count("failed"),
         count("timed_out"),
@@ -53,6 +60,7 @@ pub fn child(variant: Variant, n: usize, url: &str, args: &CommonArgs) -> anyhow
         wall.as_micros(),
         peak.map_or("-".into(), |k| k.to_string()),
         base.map_or("-".into(), |k| k.to_string()),
+        cpu.map_or("-".into(), |c| c.as_micros().to_string()),
     );
     Ok(())
 }
@@ -171,5 +179,6 @@ pub fn measure(
         wall: Duration::from_micros(field("wall_us").context("no wall time")?),
         peak_kib: field("peak_kib"),
         base_kib: field("base_kib"),
+        cpu: field("cpu_us").map(Duration::from_micros),
     })
 }

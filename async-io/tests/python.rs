@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use common::python::interpreter_or_skip;
+
 mod support;
 use support::run_with_python;
 
@@ -46,17 +48,6 @@ fn twins(rows: &[Value]) -> Vec<&Value> {
     rows.iter().filter(python).collect()
 }
 
-/// An interpreter the binary would use that imports aiohttp, or `None` (and a note).
-fn python() -> Option<String> {
-    match common::python::find_interpreter(&["aiohttp".into()]) {
-        Ok(path) => Some(path.to_string_lossy().into_owned()),
-        Err(why) => {
-            eprintln!("skipped: {why}");
-            None
-        }
-    }
-}
-
 #[test]
 fn without_a_python_the_rust_rows_run_alone() {
     let args = ["flags", "--quick", "--python", "--json"];
@@ -74,7 +65,7 @@ fn without_a_python_the_rust_rows_run_alone() {
         said[0]
     );
     assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
-    let rows = run.rows();
+    let rows = run.json_rows();
     assert_eq!(
         variants(&rows),
         [
@@ -87,11 +78,13 @@ fn without_a_python_the_rust_rows_run_alone() {
 
 #[test]
 fn the_flags_and_semaphore_twins_join_their_tables_in_order() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&["aiohttp"]) else {
+        return;
+    };
     let args = ["flags", "--quick", "--python", "--json", "--count", "6"];
     let run = run_with_python(&args, &python, LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let rows = run.rows();
+    let rows = run.json_rows();
     assert_eq!(
         variants(&rows)[3..],
         [
@@ -129,7 +122,7 @@ fn the_flags_and_semaphore_twins_join_their_tables_in_order() {
     ];
     let run = run_with_python(&args, &python, LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let rows = run.rows();
+    let rows = run.json_rows();
     assert_eq!(
         variants(&rows),
         ["Semaphore::new(3)", "Python: asyncio.Semaphore(3)"],
@@ -147,11 +140,13 @@ fn the_flags_and_semaphore_twins_join_their_tables_in_order() {
 
 #[test]
 fn the_runtimes_twin_adds_its_event_loop_and_cpu_rows() {
-    let Some(python) = python() else { return };
+    let Some(python) = interpreter_or_skip(&["aiohttp"]) else {
+        return;
+    };
     let args = ["runtimes", "--quick", "--python", "--json", "--count", "40"];
     let run = run_with_python(&args, &python, LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let rows = run.rows();
+    let rows = run.json_rows();
     let twins = twins(&rows);
     let labels: Vec<&str> = twins.iter().filter_map(|r| r["variant"].as_str()).collect();
     assert_eq!(labels.len(), 5, "{labels:?}");

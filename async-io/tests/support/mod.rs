@@ -4,6 +4,8 @@
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use common::python::TourRun;
+
 /// This crate's tour binary.
 pub const EXE: &str = env!("CARGO_BIN_EXE_async-io");
 
@@ -53,60 +55,8 @@ pub fn agent() -> ureq::Agent {
         .into()
 }
 
-/// What a bounded run of the tour binary left: its exit status, stdout and stderr.
-pub struct Run {
-    pub status: std::process::ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// The JSON rows on stdout (every line must be one).
-    pub fn rows(&self) -> Vec<serde_json::Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-}
-
 /// Runs `async-io <args>` with `PYTHON=<python>`, killed (and the test failed) if it is still
 /// running after `limit`: a test of `--python` never hangs on a stuck interpreter.
-pub fn run_with_python(args: &[&str], python: &str, limit: Duration) -> Run {
-    use std::io::Read;
-    use std::process::Stdio;
-    let mut child = Command::new(EXE)
-        .args(args)
-        .env("PYTHON", python)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot run the tour binary");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("async-io {args:?} still ran after {limit:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
+pub fn run_with_python(args: &[&str], python: &str, limit: Duration) -> TourRun {
+    TourRun::new(EXE, args, Some(python), limit)
 }

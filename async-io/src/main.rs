@@ -93,37 +93,12 @@ fn main() -> ExitCode {
     common::cli::exit_code(run(&cli))
 }
 
-/// Under `--python`, a demo without a Python twin says so in one line (on stderr) and runs
-/// alone; the internal child processes say nothing.
-fn no_twin(demo: Demo) {
-    let silent = matches!(
-        demo,
-        Demo::Flags
-            | Demo::Semaphore
-            | Demo::ProducerConsumer
-            | Demo::Timeouts
-            | Demo::Runtimes
-            | Demo::C10k
-            | Demo::ServeChild
-            | Demo::C10kChild
-            | Demo::Service
-            | Demo::WebChild
-    );
-    if let (false, Some(value)) = (silent, demo.to_possible_value()) {
-        let script = format!("{}.py", value.get_name().replace('-', "_"));
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python");
-        common::python::Unavailable::NoTwin(path.join(script)).warn();
-    }
-}
-
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
     let in_tour = cli.demo.is_none();
     let exe = || std::env::current_exe().context("cannot find this program's path");
     common::cli::tour(cli.demo, |demo| {
-        if args.python {
-            no_twin(demo);
-        }
+        common::python::note_missing_twin(args, env!("CARGO_MANIFEST_DIR"), &demo);
         run_demo(cli, demo, in_tour, &exe)
     })
 }

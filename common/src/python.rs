@@ -289,6 +289,25 @@ fn parse_row(line: &str, prefix: &str) -> Result<Row, String> {
     Ok(row)
 }
 
+/// Under `--python`, for a demo without a twin (no `python/<demo>.py` in its crate, the demo's
+/// name with `_` for `-`): the one line on stderr that says so, before the Rust rows run alone.
+/// A demo with a twin, a hidden one (a child process's mode), or a run without `--python` says
+/// nothing.
+pub fn note_missing_twin<D: clap::ValueEnum>(
+    args: &CommonArgs,
+    crate_dir: impl AsRef<Path>,
+    demo: &D,
+) {
+    let Some(value) = demo.to_possible_value().filter(|_| args.python) else {
+        return;
+    };
+    let script = format!("{}.py", value.get_name().replace('-', "_"));
+    let path = crate_dir.as_ref().join("python").join(script);
+    if !value.is_hide_set() && !path.exists() {
+        Unavailable::NoTwin(path).warn();
+    }
+}
+
 /// Resets the embedded (or `--server`) fake server's stats, runs the twin against it with
 /// `--server URL` and `args`, and reads the server's stats after the twin exits (the peak in
 /// flight over the whole twin, since twins reset the stats between their own rows too).

@@ -48,12 +48,15 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
-    common::cli::tour(cli.demo, |demo| match demo {
-        Demo::Lazy => lazy::run(args),
-        Demo::Callbacks => callbacks::run(args),
-        Demo::Countdown => countdown::run(args),
-        Demo::Handwritten => handwritten::run(args),
-        Demo::ThreadPoolExecutor => thread_pool_executor::run(args),
-        Demo::Blocking => blocking::run(args),
+    common::cli::tour(cli.demo, |demo| {
+        common::python::note_missing_twin(args, env!("CARGO_MANIFEST_DIR"), &demo);
+        match demo {
+            Demo::Lazy => lazy::run(args),
+            Demo::Callbacks => callbacks::run(args),
+            Demo::Countdown => countdown::run(args),
+            Demo::Handwritten => handwritten::run(args),
+            Demo::ThreadPoolExecutor => thread_pool_executor::run(args),
+            Demo::Blocking => blocking::run(args),
+        }
     })
 }

@@ -72,19 +72,6 @@ fn main() -> ExitCode {
     common::cli::exit_code(run(&cli))
 }
 
-/// Under `--python`, a demo without a Python twin says so in one line (on stderr) and runs alone.
-fn no_twin(demo: Demo) {
-    // primes, crash, cost and executors run their twins; the hidden modes are no demos.
-    if let Some(script) = match demo {
-        Demo::Spawn => Some("spawn.py"),
-        Demo::Pool => Some("pool.py"),
-        _ => None,
-    } {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python");
-        common::python::Unavailable::NoTwin(path.join(script)).warn();
-    }
-}
-
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
     let exe = match &cli.worker_exe {
@@ -92,9 +79,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         None => std::env::current_exe().context("cannot find this program's path")?,
     };
     common::cli::tour(cli.demo, |demo| {
-        if args.python {
-            no_twin(demo);
-        }
+        common::python::note_missing_twin(args, env!("CARGO_MANIFEST_DIR"), &demo);
         match demo {
             Demo::Spawn => multiprocess::tour::spawn::run(args, &exe)?,
             Demo::Pool => pool::run(args, &exe)?,

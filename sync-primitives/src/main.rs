@@ -65,13 +65,16 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let transfers = cli
         .transfers
         .unwrap_or(if args.quick { 1_000 } else { 10_000 });
-    common::cli::tour(cli.demo, |demo| match demo {
-        Demo::Bank => bank::run(args, threads, transfers),
-        Demo::Deadlock => deadlock::run(args),
-        Demo::Starvation => starvation::run(args),
-        Demo::Primitives => primitives::run(args),
-        Demo::Channels => channels::run(args, threads, transfers),
-        Demo::Spinlock => spinlock::run(args, cli.threads.unwrap_or(2)),
-        Demo::SendSync => send_sync::run(args),
+    common::cli::tour(cli.demo, |demo| {
+        common::python::note_missing_twin(args, env!("CARGO_MANIFEST_DIR"), &demo);
+        match demo {
+            Demo::Bank => bank::run(args, threads, transfers),
+            Demo::Deadlock => deadlock::run(args),
+            Demo::Starvation => starvation::run(args),
+            Demo::Primitives => primitives::run(args),
+            Demo::Channels => channels::run(args, threads, transfers),
+            Demo::Spinlock => spinlock::run(args, cli.threads.unwrap_or(2)),
+            Demo::SendSync => send_sync::run(args),
+        }
     })
 }

@@ -57,26 +57,10 @@ fn main() -> ExitCode {
     common::cli::exit_code(run(&cli))
 }
 
-/// Under `--python`, a demo without a Python twin says so in one line (on stderr) and runs alone.
-fn no_twin(demo: Demo) {
-    // The daemon demo's child process is no demo of its own: it says nothing.
-    let silent = matches!(
-        demo,
-        Demo::ConcurrencyVsParallelism | Demo::Cpu | Demo::JoinAll | Demo::DaemonChild
-    );
-    if let (false, Some(value)) = (silent, demo.to_possible_value()) {
-        let script = format!("{}.py", value.get_name().replace('-', "_"));
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python");
-        common::python::Unavailable::NoTwin(path.join(script)).warn();
-    }
-}
-
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let args = &cli.common;
     common::cli::tour(cli.demo, |demo| {
-        if args.python {
-            no_twin(demo);
-        }
+        common::python::note_missing_twin(args, env!("CARGO_MANIFEST_DIR"), &demo);
         match demo {
             Demo::ConcurrencyVsParallelism => concurrency_vs_parallelism::run(args)?,
             Demo::Spawn => spawn::run(args)?,

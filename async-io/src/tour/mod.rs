@@ -9,5 +9,6 @@ pub mod runtimes;
 pub mod semaphore;
 pub mod server_stats;
 pub mod shutdown;
+pub mod structured;
 pub mod timeouts;
 pub mod web;

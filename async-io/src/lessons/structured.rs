@@ -18,8 +18,9 @@
 //!
 //! Run: `cargo run -p async-io -- structured`
 //!
-//! Look for: the group rows end near one latency (`x latency`), when task 1's 404 comes back, not
-//! at the slowest task's; `still running after` is 0 for them, above 0 for the gather row.
+//! Look for: the async group rows end near one latency (`x latency`), when task 1's 404 comes
+//! back, not at the slowest task's; the threads' a download later (one under way runs to its
+//! end); `still running after` is 0 for all of them, above 0 for the gather row.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};

@@ -22,7 +22,7 @@ import time
 
 import aiohttp
 
-from _twin import Table, country_codes, flag_url, knobs, latency_ms, say
+from _twin import Table, country_codes, flag_url, knobs, latency_ms, peak, reset_stats, say
 
 FAILING = 1  # the task that asks for an unknown code
 
@@ -34,6 +34,11 @@ async def job(session, server, i, codes):
             if answer.status != 200:
                 raise LookupError(f"task {i}: {cc} answered {answer.status}")
     return i
+
+
+async def server_peak(server, reset=False):
+    """The server's peak in flight (or a reset), off the loop: the control calls are blocking."""
+    return await asyncio.to_thread(reset_stats if reset else peak, server)
 
 
 def tally(tasks):
@@ -54,6 +59,7 @@ async def main():
             spawn = tg.create_task if tg else asyncio.create_task
             return [spawn(job(session, args.server, i, codes)) for i in range(n)]
 
+        await server_peak(args.server, reset=True)
         tasks, begun = [], time.perf_counter()
         try:
             async with asyncio.TaskGroup() as tg:
@@ -63,9 +69,11 @@ async def main():
                 f"{[str(e) for e in group.exceptions]}")
         wall = time.perf_counter() - begun
         running = sum(not t.done() for t in tasks)
-        table.add("asyncio.TaskGroup", n, wall, **tally(tasks), still_running_after=running,
+        table.add("asyncio.TaskGroup", n, wall, **tally(tasks), workers=n,
+                  max_in_flight=await server_peak(args.server), still_running_after=running,
                   x_latency=wall * 1000 / max(latency, 1))
 
+        await server_peak(args.server, reset=True)
         tasks, begun = start(), time.perf_counter()
         try:
             await asyncio.gather(*tasks)
@@ -74,13 +82,16 @@ async def main():
         wall = time.perf_counter() - begun
         running = sum(not t.done() for t in tasks)
         await asyncio.gather(*tasks, return_exceptions=True)  # they ran on; let them finish
-        table.add("asyncio.gather", n, wall, **tally(tasks), still_running_after=running,
+        table.add("asyncio.gather", n, wall, **tally(tasks), workers=n,
+                  max_in_flight=await server_peak(args.server), still_running_after=running,
                   x_latency=wall * 1000 / max(latency, 1))
 
+        await server_peak(args.server, reset=True)
         tasks, begun = start(), time.perf_counter()
         await asyncio.gather(*tasks, return_exceptions=True)
         wall = time.perf_counter() - begun
-        table.add("gather(return_exceptions=True)", n, wall, **tally(tasks),
+        table.add("gather(return_exceptions=True)", n, wall, **tally(tasks), workers=n,
+                  max_in_flight=await server_peak(args.server),
                   still_running_after=sum(not t.done() for t in tasks),
                   x_latency=wall * 1000 / max(latency, 1))
     table.print()

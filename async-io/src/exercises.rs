@@ -20,6 +20,16 @@ pub struct Tally {
     pub timed_out: usize,
 }
 
+/// How a group of jobs ended (exercise 8). Every job is counted exactly once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupTally {
+    pub done: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    /// The first error's message (`to_string()`), if any job failed.
+    pub first_error: Option<String>,
+}
+
 /// Exercise 1: download every URL concurrently, one task per URL, and return each body's
 /// length in the order of `urls`; `None` for a request that failed or answered an error status.
 ///
@@ -113,4 +123,19 @@ pub async fn flag_info_blocking(
     cc: String,
 ) -> Result<crate::lessons::web::FlagInfo, crate::lessons::web::ApiError> {
     todo!("exercise 7: move the blocking call to tokio's blocking pool")
+}
+
+/// Exercise 8: run `jobs` as one group, the way `async with asyncio.TaskGroup()` does: all of
+/// them at once; at the first error, cancel every job still running; return only once every job
+/// has ended (finished or cancelled), with a tally and the first error's message. When this
+/// returns, nothing the group started may still be running: the tests check that no job's
+/// future is alive any more, and that no cancelled job finishes later.
+///
+/// A first nudge: `tokio::task::JoinSet` and its `abort_all`; a `JoinError` says whether its
+/// task was cancelled.
+pub async fn first_error_cancels<F>(jobs: Vec<F>) -> GroupTally
+where
+    F: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    todo!("exercise 8: run the jobs as a group, cancel the rest at the first error")
 }

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use async_io::tour::{
-    anatomy, blocking, c10k, flags, producer_consumer, runtimes, semaphore, shutdown, timeouts, web,
+    anatomy, blocking, c10k, flags, producer_consumer, runtimes, semaphore, shutdown, structured,
+    timeouts, web,
 };
 use clap::{Parser, ValueEnum};
 use common::CommonArgs;
@@ -50,6 +51,8 @@ enum Demo {
     ProducerConsumer,
     /// Per-request timeout, batch deadline, select! and select_ok races, CancellationToken
     Timeouts,
+    /// A group of tasks, one failing early: JoinSet + abort_all, try_join_all, gather, thread::scope
+    Structured,
     /// Blocking inside async stalls the other tasks; spawn_blocking fixes it
     Blocking,
     /// current_thread (asyncio's one thread) vs multi_thread: downloads, CPU tasks, spawn_blocking
@@ -116,6 +119,7 @@ fn run_demo(
         Demo::Semaphore => semaphore::run(args, cli.concurrency),
         Demo::ProducerConsumer => producer_consumer::run(args),
         Demo::Timeouts => timeouts::run(args),
+        Demo::Structured => structured::run(args),
         Demo::Blocking => blocking::run(args),
         Demo::Runtimes => runtimes::run(args),
         Demo::C10k => c10k::run(args, &exe()?, cli.tasks, in_tour),

@@ -15,6 +15,16 @@ pub struct Tally {
     pub timed_out: usize,
 }
 
+/// How a group of jobs ended (exercise 8). Every job is counted exactly once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupTally {
+    pub done: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    /// The first error's message (`to_string()`), if any job failed.
+    pub first_error: Option<String>,
+}
+
 async fn body_len(client: &reqwest::Client, url: &str) -> reqwest::Result<usize> {
     let answer = client.get(url).send().await?.error_for_status()?;
     Ok(answer.bytes().await?.len())
@@ -171,4 +181,36 @@ pub async fn flag_info_blocking(
     })
     .await
     .map_err(|e| crate::lessons::web::ApiError::Internal(e.to_string()))?
+}
+
+/// Exercise 8: a `JoinSet` drained to the end; the first error aborts the tasks still running,
+/// which then come out of `join_next` as cancelled `JoinError`s. A task that finished before the
+/// abort took effect still hands over its result.
+pub async fn first_error_cancels<F>(jobs: Vec<F>) -> GroupTally
+where
+    F: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    let mut set = JoinSet::new();
+    for job in jobs {
+        set.spawn(job);
+    }
+    let mut tally = GroupTally::default();
+    while let Some(joined) = set.join_next().await {
+        let error = match joined {
+            Ok(Ok(())) => {
+                tally.done += 1;
+                continue;
+            }
+            Err(e) if e.is_cancelled() => {
+                tally.cancelled += 1;
+                continue;
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(panicked) => panicked.to_string(),
+        };
+        tally.failed += 1;
+        tally.first_error.get_or_insert(error);
+        set.abort_all();
+    }
+    tally
 }

@@ -392,3 +392,117 @@ fn exercise_7_the_blocking_call_leaves_the_runtime_free() {
         },
     );
 }
+
+/// The paused clock of exercise 8's tests (timers only): built inside the guard, it jumps to
+/// the next timer whenever every task waits, so virtual time is decided by the delays alone.
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap()
+}
+
+/// A timer-only job: waits `ms` of virtual time, then counts itself in `finished` and ends `Ok`,
+/// or `Err` when `fails`. It holds a clone of `alive` for as long as its future exists.
+fn timed_job(
+    ms: u64,
+    fails: bool,
+    finished: &std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    alive: &std::sync::Arc<()>,
+) -> impl std::future::Future<Output = anyhow::Result<()>> + Send + 'static {
+    let (finished, alive) = (
+        std::sync::Arc::clone(finished),
+        std::sync::Arc::clone(alive),
+    );
+    async move {
+        let _alive = alive;
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if fails {
+            anyhow::bail!("job of {ms} ms failed");
+        }
+        Ok(())
+    }
+}
+
+const GROUP: &str =
+    "is the JoinSet drained to the end after abort_all, or is a job awaited that never ends?";
+
+#[test]
+fn exercise_8_returns_at_the_first_error_with_the_others_cancelled() {
+    exercise(8, GROUP, || {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        paused_runtime().block_on(async {
+            let (finished, alive) = (Arc::new(AtomicUsize::new(0)), Arc::new(()));
+            // (virtual ms, fails): the 30 ms one fails; 10 ms finishes first; the rest are slower.
+            let plan = [
+                (10, false),
+                (30, true),
+                (1_000, false),
+                (2_000, false),
+                (50, false),
+            ];
+            let jobs: Vec<_> = plan
+                .iter()
+                .map(|&(ms, fails)| timed_job(ms, fails, &finished, &alive))
+                .collect();
+            let start = tokio::time::Instant::now();
+            let tally = async_io::under_test::first_error_cancels(jobs).await;
+            let took = start.elapsed();
+            assert_eq!(
+                (tally.done, tally.failed, tally.cancelled),
+                (1, 1, 3),
+                "every job counted: done, failed, cancelled"
+            );
+            let error = tally.first_error.unwrap_or_default();
+            assert!(error.contains("30 ms"), "the first error: {error:?}");
+            assert!(
+                took >= Duration::from_millis(30) && took < Duration::from_millis(50),
+                "returned at {took:?} of virtual time, not at the first error's 30 ms"
+            );
+            assert_eq!(
+                Arc::strong_count(&alive),
+                1,
+                "a job's future is still alive after the group returned: still running"
+            );
+            // Long after: the cancelled jobs never finish (a detached task would, here).
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            assert_eq!(
+                finished.load(SeqCst),
+                2,
+                "a cancelled job finished after all"
+            );
+        })
+    });
+}
+
+#[test]
+fn exercise_8_without_errors_waits_for_every_job() {
+    exercise(8, GROUP, || {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        paused_runtime().block_on(async {
+            let (finished, alive) = (Arc::new(AtomicUsize::new(0)), Arc::new(()));
+            let jobs: Vec<_> = [300, 100, 200]
+                .iter()
+                .map(|&ms| timed_job(ms, false, &finished, &alive))
+                .collect();
+            let start = tokio::time::Instant::now();
+            let tally = async_io::under_test::first_error_cancels(jobs).await;
+            let took = start.elapsed();
+            let expected = async_io::under_test::GroupTally {
+                done: 3,
+                ..Default::default()
+            };
+            assert_eq!(tally, expected);
+            assert_eq!(finished.load(SeqCst), 3);
+            assert!(
+                took >= Duration::from_millis(300) && took < Duration::from_millis(600),
+                "the jobs ran at once: {took:?} of virtual time for 100, 200 and 300 ms"
+            );
+            assert_eq!(Arc::strong_count(&alive), 1);
+        })
+    });
+}

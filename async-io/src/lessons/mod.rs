@@ -12,6 +12,7 @@ pub mod races;
 pub mod runtimes;
 pub mod semaphore;
 pub mod shutdown;
+pub mod structured;
 pub mod timeouts;
 pub mod web;
 pub mod web_async;

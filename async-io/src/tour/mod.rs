@@ -9,6 +9,7 @@ pub mod runtimes;
 pub mod semaphore;
 pub mod server_stats;
 pub mod shutdown;
+pub mod structured;
 pub mod timeouts;
 pub mod twin;
 pub mod web;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use async_io::lessons::structured::{Ends, gather, scoped_threads, task_group, try_join};
 use async_io::tour::structured::{FAILING, ROWS, download_blocking, downloads};
+use common::python::{TourRun, interpreter_or_skip};
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 use serde_json::Value;
 
@@ -153,59 +154,14 @@ fn the_threads_scope_waits_for_every_thread_and_the_stop_flag_stops_them() {
     assert_eq!(stats.max_in_flight, N as u64);
 }
 
-/// What a bounded run of the binary left.
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `async-io <args>` with `PYTHON=<python>`, killed (and the test failed) after `LIMIT`.
-fn run_with_python(args: &[&str], python: &str) -> Run {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(EXE)
-        .args(args)
-        .env("PYTHON", python)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("async-io {args:?} still ran after {LIMIT:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        ok: status.success(),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
+fn run_with_python(args: &[&str], python: &str) -> TourRun {
+    TourRun::new(EXE, args, Some(python), LIMIT)
 }
 
-fn rows(run: &Run) -> Vec<Value> {
-    assert!(run.ok, "{}", run.stderr);
-    run.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
+fn rows(run: &TourRun) -> Vec<Value> {
+    assert!(run.status.success(), "{}", run.stderr);
+    run.json_rows()
 }
 
 fn variants(rows: &[Value]) -> Vec<&str> {
@@ -243,11 +199,7 @@ fn the_tour_counts_every_task_and_only_gather_leaves_tasks_running() {
         "--python",
     ];
     let run = run_with_python(&args, "/nonexistent");
-    let said: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("python: "))
-        .collect();
+    let said = run.said();
     assert_eq!(said.len(), 1, "{}", run.stderr);
     assert!(
         said[0].starts_with("python: no Python 3.11+"),
@@ -270,9 +222,8 @@ fn the_tour_counts_every_task_and_only_gather_leaves_tasks_running() {
 
 #[test]
 fn the_taskgroup_twin_joins_the_table() {
-    let python = match common::python::find_interpreter(&["aiohttp".into()]) {
-        Ok(path) => path.to_string_lossy().into_owned(),
-        Err(why) => return eprintln!("skipped: {why}"),
+    let Some(python) = interpreter_or_skip(&["aiohttp"]) else {
+        return;
     };
     let args = [
         "structured",

@@ -6,6 +6,11 @@
 #
 #     bash async-io/python/compare.sh
 #
+# `cargo run --release -p async-io -- web --python` now gives the same comparison in one run:
+# both Python servers' rows in the demo's own table, beside the Rust rows, measured as they are
+# (each server warmed up first, which this script does not do), and a line per connection count
+# setting Rust async against aiohttp.web. This script stays for a cold run of the four servers.
+#
 # CONNECTIONS=200,1000 (a comma-separated list) and DURATION=5 (seconds per load) set the size;
 # WORKERS=8 the thread pools of both sync servers.
 set -euo pipefail

@@ -6,11 +6,19 @@ servers (400, 404, 405, 502, 504).
 
     pip install aiohttp
     python3 async-io/python/flags_aiohttp.py --port 8082 --server http://127.0.0.1:8000
+
+`--port 0` picks a free port; the first line on stdout is the URL it serves at, printed once
+the socket listens. Under `--parent-pipe` (how `cargo run -p async-io -- web --python` runs it)
+it exits as soon as its stdin reaches end of file, so the parent stops it by closing the pipe.
 """
 
 import argparse
 import asyncio
 import json
+import os
+import socket
+import sys
+import threading
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
 
@@ -64,12 +72,27 @@ async def json_errors(request, handler):
         return web.json_response(body, status=e.status, headers=allow)
 
 
+def exit_when_stdin_closes():
+    """Under a parent process: end this process when the parent closes our stdin."""
+
+    def wait():
+        sys.stdin.buffer.read()
+        os._exit(0)
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8082)
+    parser.add_argument("--port", type=int, default=8082, help="0 picks a free one")
     parser.add_argument("--server", required=True, help="the fake server's URL")
     parser.add_argument("--upstream-timeout-ms", type=int, default=2000)
+    parser.add_argument(
+        "--parent-pipe", action="store_true", help="exit when stdin reaches end of file"
+    )
     args = parser.parse_args()
+    if args.parent_pipe:
+        exit_when_stdin_closes()
 
     async def session(app):
         timeout = ClientTimeout(total=args.upstream_timeout_ms / 1000)
@@ -82,8 +105,15 @@ def main():
     app[UPSTREAM] = args.server.rstrip("/")
     app.cleanup_ctx.append(session)
     app.router.add_get("/api/flags/{cc}", flag)
-    print(f"http://127.0.0.1:{args.port}", flush=True)
-    web.run_app(app, host="127.0.0.1", port=args.port, print=None, backlog=4096, access_log=None)
+    # Bound and listening here, so the URL printed is the real port (a free one for --port 0)
+    # and a client that connects at once waits in the backlog until the loop accepts it.
+    backlog = 4096
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", args.port))
+    sock.listen(backlog)
+    print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+    web.run_app(app, sock=sock, print=None, backlog=backlog, access_log=None)
 
 
 if __name__ == "__main__":

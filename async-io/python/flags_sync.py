@@ -9,11 +9,18 @@ every answer closes its connection (HTTP/1.0). (`gunicorn --threads 8` is anothe
 which does keep connections alive.)
 
     python3 async-io/python/flags_sync.py --port 8081 --server http://127.0.0.1:8000
+
+`--port 0` picks a free port; the first line on stdout is the URL it serves at. Under
+`--parent-pipe` (how `cargo run -p async-io -- web --python` runs it) it exits as soon as its
+stdin reaches end of file, so the parent stops it by closing the pipe.
 """
 
 import argparse
 import json
+import os
 import socket
+import sys
+import threading
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -26,9 +33,13 @@ class ApiError(Exception):
         self.status = status
 
 
+# Straight to the fake server, whatever the proxy variables say (urlopen would follow them).
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def fetch(url, cc, timeout):
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:
+        with OPENER.open(url, timeout=timeout) as answer:
             return answer.read()
     except urllib.error.HTTPError as e:
         if e.code == 404:
@@ -115,15 +126,36 @@ class PoolServer(HTTPServer):
         finally:
             self.shutdown_request(request)
 
+    def handle_error(self, request, client_address):
+        # A client that went away (the load generator cuts its requests at its deadline) is
+        # no error worth a traceback; anything else is.
+        if not isinstance(sys.exception(), (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def exit_when_stdin_closes():
+    """Under a parent process: end this process when the parent closes our stdin."""
+
+    def wait():
+        sys.stdin.buffer.read()
+        os._exit(0)
+
+    threading.Thread(target=wait, daemon=True).start()
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--port", type=int, default=8081, help="0 picks a free one")
     parser.add_argument("--server", required=True, help="the fake server's URL")
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--upstream-timeout-ms", type=int, default=2000)
     parser.add_argument("--read-timeout-s", type=float, default=5.0)
+    parser.add_argument(
+        "--parent-pipe", action="store_true", help="exit when stdin reaches end of file"
+    )
     args = parser.parse_args()
+    if args.parent_pipe:
+        exit_when_stdin_closes()
     Handler.upstream = args.server.rstrip("/")
     Handler.upstream_timeout = args.upstream_timeout_ms / 1000
     Handler.timeout = args.read_timeout_s

@@ -101,7 +101,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let in_tour = cli.demo.is_none();
     let exe = || std::env::current_exe().context("cannot find this program's path");
     common::cli::tour(cli.demo, |demo| {
-        common::python::note_missing_twin(args, env!("CARGO_MANIFEST_DIR"), &demo);
+        // web's Python side is two servers (python/flags_sync.py, flags_aiohttp.py), not web.py.
+        if demo != Demo::Web {
+            common::python::note_missing_twin(args, env!("CARGO_MANIFEST_DIR"), &demo);
+        }
         run_demo(cli, demo, in_tour, &exe)
     })
 }

@@ -1,14 +1,15 @@
 //! Tests of `--python`: without a usable interpreter the Rust rows run alone after one line on
 //! stderr; with one that imports aiohttp (skipped, with a note, where there is none: `cargo test`
 //! needs no Python), the twins' rows join the same tables in order, their counts add up and the
-//! server's peaks are the twins' claims. Nothing here times anything; every run of the binary
+//! server's peaks are the twins' claims; the web demo's two Python servers join its table after
+//! the Rust rows of each connection count. Nothing here times anything; every run of the binary
 //! is bounded (killed at `LIMIT`).
 
 use std::time::Duration;
 
 use serde_json::Value;
 
-use common::python::interpreter_or_skip;
+use common::python::{TourRun, interpreter_or_skip};
 
 mod support;
 use support::run_with_python;
@@ -171,4 +172,113 @@ fn the_runtimes_twin_adds_its_event_loop_and_cpu_rows() {
         "{}",
         run.stderr
     );
+}
+
+/// The web demo's Rust rows at one connection count, in table order.
+fn web_rust_rows(n: usize) -> Vec<String> {
+    [
+        "blocking (std::net + ureq)",
+        "async (axum + reqwest)",
+        "async, blocking call inside",
+        "async, in spawn_blocking",
+    ]
+    .map(|label| format!("{label}, {n} conn"))
+    .into()
+}
+
+#[test]
+fn web_without_a_python_runs_its_four_rust_rows_alone() {
+    let args = [
+        "web",
+        "--quick",
+        "--python",
+        "--json",
+        "--connections",
+        "20",
+    ];
+    let run = run_with_python(&args, "/nonexistent", LIMIT);
+    assert!(run.status.success(), "{}", run.stderr);
+    // One line, for the interpreter; none saying web has no twin (its twins are two servers).
+    let said = run.said();
+    assert_eq!(said.len(), 1, "{}", run.stderr);
+    assert!(
+        said[0].starts_with("python: no Python 3.11+ with aiohttp"),
+        "{}",
+        said[0]
+    );
+    assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
+    let rows = run.json_rows();
+    assert_eq!(variants(&rows), web_rust_rows(20), "{}", run.stderr);
+}
+
+#[test]
+fn web_python_servers_join_the_table_after_the_rust_rows() {
+    let Some(python) = interpreter_or_skip(&["aiohttp"]) else {
+        return;
+    };
+    let args = [
+        "web",
+        "--quick",
+        "--python",
+        "--json",
+        "--connections",
+        "20",
+        "--workers",
+        "4",
+    ];
+    let run = run_with_python(&args, &python, LIMIT);
+    assert!(run.status.success(), "{}", run.stderr);
+    assert!(run.said().is_empty(), "{}", run.stderr);
+    let rows = run.json_rows();
+    let mut expected = web_rust_rows(20);
+    expected.extend([
+        "Python: sync, 4 threads (http.server + urllib), 20 conn".to_string(),
+        "Python: aiohttp.web, 20 conn".to_string(),
+    ]);
+    assert_eq!(variants(&rows), expected, "{}", run.stderr);
+    // Every request sent is answered (ok, or err), failed, or unanswered at the deadline.
+    for row in &rows {
+        let parts = count(row, "ok") + count(row, "errors") + count(row, "timed_out");
+        assert_eq!(parts, count(row, "items"), "{row}");
+        assert_eq!(outcomes(row), count(row, "items"), "{row}");
+        assert!(row["extra"]["of ideal"].is_number(), "{row}");
+    }
+    let (sync, aiohttp) = (&rows[4], &rows[5]);
+    for twin in [sync, aiohttp] {
+        assert!(count(twin, "ok") > 0, "nothing answered: {twin}");
+        assert!(twin["max_in_flight"].as_u64().is_some(), "{twin}");
+        assert!(count(twin, "max_in_flight") >= 1, "{twin}");
+    }
+    // The sync server's threads make one upstream call at a time each: its peak is at most
+    // its pool, as the Rust blocking server's is.
+    assert_eq!(count(sync, "workers"), 4, "{sync}");
+    assert!(count(sync, "max_in_flight") <= 4, "{sync}");
+    assert!(count(&rows[0], "max_in_flight") <= 4, "{}", rows[0]);
+    assert_eq!(count(aiohttp, "workers"), 1, "{aiohttp}");
+    assert!(
+        run.stderr.contains("20 connections: Rust async"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn web_python_servers_reach_the_fake_server_whatever_the_proxy_variables_say() {
+    let Some(python) = interpreter_or_skip(&["aiohttp"]) else {
+        return;
+    };
+    let mut command = std::process::Command::new(support::EXE);
+    command
+        .args(["web", "--quick", "--python", "--json", "--connections", "8"])
+        .env("PYTHON", &python);
+    let run = TourRun::of(support::behind_dead_proxy(&mut command), LIMIT);
+    assert!(run.status.success(), "{}", run.stderr);
+    let rows = run.json_rows();
+    let twins = twins(&rows);
+    assert_eq!(twins.len(), 2, "{}", run.stderr);
+    // A 200 needs both upstream calls to have reached the fake server (through a dead proxy
+    // every one would fail, and the answer be a 502).
+    for twin in twins {
+        assert!(count(twin, "ok") > 0, "nothing answered: {twin}");
+    }
 }

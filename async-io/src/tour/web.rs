@@ -13,10 +13,18 @@
 //! (at 1,000 the 2 cores become the limit: about two thirds of it in release); the blocking call
 //! inside `async fn` down to runtime threads / two latencies; `spawn_blocking` back up to its
 //! pool's size; and `max in flight`, the fake server's peak: at most the workers for blocking.
+//!
+//! With `--python`, each connection count also gets two Python servers, measured the same way
+//! (a process of their own, the same warm-up and load, the fake server's peak):
+//! `python/flags_sync.py` (http.server on a pool of `--workers` threads, urllib, the two calls
+//! one after the other, like Flask under a sync WSGI server) and `python/flags_aiohttp.py`
+//! (aiohttp.web, one ClientSession, both calls gathered); a line under the table sets Rust
+//! async against aiohttp.web and the two sync servers against their common ceiling. They need
+//! an interpreter that imports aiohttp; without one, one line on stderr and the Rust rows alone.
 
 pub mod load;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -319,7 +327,14 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         "each server first warms up for {} ms with as many clients as it serves at once (not counted)",
         warm_up.as_millis()
     );
+    let measured = Measure {
+        upstream: &upstream,
+        warm_up,
+        duration,
+        idle_limit: 2 * Duration::from_millis(web.upstream_timeout_ms) + Duration::from_secs(2),
+    };
     let mut table = Table::new("web", args).different_work().bar_on("of ideal");
+    let mut python = python_servers(args);
     let mut summary = Vec::new();
     for &n in &counts {
         let mut rates = Vec::new();
@@ -352,41 +367,23 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
             let at_once = at_once.min(n);
             let ideal = at_once as f64 / (latencies * lat_s);
             let name = kind.to_possible_value().context("a kind without a name")?;
-            let server = ServerProcess::spawn(
-                exe,
-                &[
-                    "web-child",
-                    "--serve",
-                    name.get_name(),
-                    "--port",
-                    "0",
-                    "--parent-pipe",
-                    "--server",
-                    &fake.url,
-                    "--workers",
-                    &workers.to_string(),
-                    "--upstream-timeout-ms",
-                    &web.upstream_timeout_ms.to_string(),
-                ],
-            )?;
-            // The warm-up: as many clients as the server serves at once, not counted, so its
-            // upstream connections are open, as a running service's are. The requests it cut
-            // at its deadline may still be running in the server (a blocking worker or a
-            // spawn_blocking closure cannot be cancelled): wait until the fake server has
-            // nothing in flight before the measured run starts.
-            let url = format!("{}/api/flags/br", server.url);
-            load_blocking(&url, at_once, warm_up)?;
-            let limit = 2 * Duration::from_millis(web.upstream_timeout_ms) + Duration::from_secs(2);
-            if !wait_idle(&upstream, limit)? {
-                say!(
-                    "  (the fake server was still busy {} ms after the warm-up)",
-                    limit.as_millis()
-                );
-            }
-            upstream.reset_stats()?;
-            let report = load_blocking(&url, n, duration)?;
-            drop(server);
-            let peak = upstream.stats()?.max_in_flight;
+            let command: Vec<String> = [
+                "web-child",
+                "--serve",
+                name.get_name(),
+                "--port",
+                "0",
+                "--parent-pipe",
+                "--server",
+                &fake.url,
+                "--workers",
+                &workers.to_string(),
+                "--upstream-timeout-ms",
+                &web.upstream_timeout_ms.to_string(),
+            ]
+            .map(String::from)
+            .into();
+            let (report, peak) = measure(&measured, exe, &command, at_once, n)?;
             let rate = report.requests_per_s();
             table.push(
                 load_row(&format!("{label}, {n} conn"), &report, false)
@@ -396,7 +393,70 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
             );
             rates.push((kind, rate, ideal, report));
         }
-        summary.push((n, rates));
+
+        // The Python servers, measured the same way, their rows after the Rust rows of this
+        // count: the sync one serves `workers` requests at once and calls upstream one call
+        // after the other (two latencies); aiohttp.web serves every connection at once and
+        // gathers both calls (one latency). Its event loop is one thread.
+        let (mut twins, mut failed) = (Vec::new(), false);
+        if let Some(py) = &python {
+            let sync = format!("sync, {workers} threads (http.server + urllib)");
+            for (twin, label, script, pool, at_once, latencies) in [
+                (Twin::Sync, sync, "flags_sync.py", workers, workers, 2.0),
+                (
+                    Twin::Aiohttp,
+                    "aiohttp.web".into(),
+                    "flags_aiohttp.py",
+                    1,
+                    n,
+                    1.0,
+                ),
+            ] {
+                let at_once = at_once.min(n);
+                let ideal = at_once as f64 / (latencies * lat_s);
+                let mut command = vec![
+                    py.dir.join(script).to_string_lossy().into_owned(),
+                    "--port".into(),
+                    "0".into(),
+                    "--parent-pipe".into(),
+                    "--server".into(),
+                    fake.url.clone(),
+                    "--upstream-timeout-ms".into(),
+                    web.upstream_timeout_ms.to_string(),
+                ];
+                if twin == Twin::Sync {
+                    command.extend(["--workers".into(), workers.to_string()]);
+                }
+                match measure(&measured, &py.interpreter, &command, at_once, n) {
+                    Ok((report, peak)) => {
+                        let rate = report.requests_per_s();
+                        let label = format!("{}{label}, {n} conn", common::python::PREFIX);
+                        table.push(
+                            load_row(&label, &report, false)
+                                .workers(pool)
+                                .max_in_flight(peak)
+                                .extra("of ideal", rate / ideal),
+                        );
+                        twins.push((twin, rate, ideal));
+                    }
+                    Err(e) => {
+                        // As a twin that fails: one line, and from here the Rust rows go on
+                        // alone.
+                        let why = format!(
+                            "{} at {n} connections: {e:#}",
+                            py.dir.join(script).display()
+                        );
+                        common::python::Unavailable::Failed(why).warn();
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            if failed {
+                python = None;
+            }
+        }
+        summary.push((n, rates, twins));
     }
     table.print();
     say!(
@@ -414,7 +474,7 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
     );
     // The issue's goals are for 1,000 connections at 100 ms; other sizes print the figures alone.
     let goals = latency == Duration::from_millis(100);
-    for (n, rates) in &summary {
+    for (n, rates, twins) in &summary {
         let find = |k: Kind| rates.iter().find(|r| r.0 == k);
         let (Some(b), Some(a)) = (find(Kind::Blocking), find(Kind::Async)) else {
             continue;
@@ -445,6 +505,25 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
             b.3.percentile(50.0)
                 .map_or("-".to_string(), |p| format!("{p:.0}"))
         );
+        let twin = |t: Twin| twins.iter().find(|r| r.0 == t);
+        if let (Some(s), Some(p)) = (twin(Twin::Sync), twin(Twin::Aiohttp)) {
+            // Both sync servers have the same ceiling: `workers` at once, two latencies each.
+            let at = |rate: f64| (rate / b.2 - 1.0).abs() <= 0.1;
+            let ceiling = if at(b.1) && at(s.1) {
+                "both at their ceiling of"
+            } else {
+                "against their ceiling of"
+            };
+            say!(
+                "{n} connections: Rust async {}/s, aiohttp.web {}/s ({:.1}x); the sync servers {}/s (Rust) and {}/s (Python), {ceiling} {}/s",
+                per_s(a.1),
+                per_s(p.1),
+                a.1 / p.1.max(1e-9),
+                per_s(b.1),
+                per_s(s.1),
+                per_s(b.2),
+            );
+        }
     }
     if cfg!(debug_assertions) {
         say!(
@@ -452,6 +531,84 @@ pub fn run(args: &CommonArgs, web: &WebArgs, exe: &Path, in_tour: bool) -> anyho
         );
     }
     Ok(())
+}
+
+/// The Python servers of the table (`python/flags_sync.py`, `python/flags_aiohttp.py`) and
+/// the interpreter that runs them.
+struct PythonServers {
+    interpreter: PathBuf,
+    dir: PathBuf,
+}
+
+/// Which Python server a row measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Twin {
+    Sync,
+    Aiohttp,
+}
+
+/// Under `--python`, an interpreter that imports aiohttp; else none, after one line on stderr
+/// when `--python` asked for it (the Rust rows then run alone). Without `--python`, silent.
+fn python_servers(args: &CommonArgs) -> Option<PythonServers> {
+    if !args.python {
+        return None;
+    }
+    let interpreter = common::python::find_interpreter(&["aiohttp".into()])
+        .inspect_err(common::python::Unavailable::warn)
+        .ok()?;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("python");
+    Some(PythonServers { interpreter, dir })
+}
+
+/// How every server of the table is measured: the same warm-up, the same wait for the fake
+/// server to be idle, the same load.
+struct Measure<'a> {
+    upstream: &'a RemoteServer,
+    warm_up: Duration,
+    duration: Duration,
+    /// How long to wait for the fake server to be idle after the warm-up.
+    idle_limit: Duration,
+}
+
+/// One row's load: `program args` (a server that prints its URL first on stdout and stops when
+/// its stdin closes) in a process of its own; a warm-up with `at_once` clients, not counted, so
+/// its upstream connections are open, as a running service's are; the fake server idle, its
+/// stats reset; then `n` connections for the run's duration. The report, and the fake server's
+/// peak of upstream calls in flight during it.
+fn measure(
+    how: &Measure,
+    program: &Path,
+    args: &[String],
+    at_once: usize,
+    n: usize,
+) -> anyhow::Result<(LoadReport, u64)> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = ServerProcess::spawn(program, &args)?;
+    let url = format!("{}/api/flags/br", server.url);
+    load_blocking(&url, at_once, how.warm_up)?;
+    // The requests the warm-up cut at its deadline may still be running in the server (a
+    // blocking worker or a spawn_blocking closure cannot be cancelled): wait until the fake
+    // server has nothing in flight before the measured run starts.
+    if !wait_idle(how.upstream, how.idle_limit)? {
+        say!(
+            "  (the fake server was still busy {} ms after the warm-up)",
+            how.idle_limit.as_millis()
+        );
+    }
+    how.upstream.reset_stats()?;
+    let report = load_blocking(&url, n, how.duration)?;
+    drop(server);
+    Ok((report, how.upstream.stats()?.max_in_flight))
+}
+
+/// A rate as the summary prints it: whole numbers from 100/s up (and for a whole number, such
+/// as a ceiling of 40/s), one decimal below.
+fn per_s(rate: f64) -> String {
+    if rate >= 100.0 || (rate - rate.round()).abs() < 1e-9 {
+        format!("{rate:.0}")
+    } else {
+        format!("{rate:.1}")
+    }
 }
 
 /// Waits until the fake server has had nothing in flight, and received nothing new, for two

@@ -7,8 +7,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-
+use common::python::rows::{count, outcomes, twins, variants};
 use common::python::{TourRun, interpreter_or_skip};
 
 mod support;
@@ -16,56 +15,12 @@ use support::run_with_python;
 
 const LIMIT: Duration = Duration::from_secs(180);
 
-fn variants(rows: &[Value]) -> Vec<&str> {
-    rows.iter().filter_map(|r| r["variant"].as_str()).collect()
-}
-
-fn count(row: &Value, key: &str) -> u64 {
-    row[key].as_u64().unwrap_or(0)
-}
-
-/// Every outcome column of a row, added up.
-fn outcomes(row: &Value) -> u64 {
-    [
-        "ok",
-        "not_found",
-        "errors",
-        "skipped",
-        "timed_out",
-        "cancelled",
-    ]
-    .iter()
-    .map(|k| count(row, k))
-    .sum()
-}
-
-/// The twins' rows (`Python: ...`), in table order.
-fn twins(rows: &[Value]) -> Vec<&Value> {
-    let python = |r: &&Value| {
-        r["variant"]
-            .as_str()
-            .is_some_and(|v| v.starts_with("Python: "))
-    };
-    rows.iter().filter(python).collect()
-}
-
 #[test]
 fn without_a_python_the_rust_rows_run_alone() {
     let args = ["flags", "--quick", "--python", "--json"];
     let run = run_with_python(&args, "/nonexistent", LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let said: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("python: "))
-        .collect();
-    assert_eq!(said.len(), 1, "{}", run.stderr);
-    assert!(
-        said[0].starts_with("python: no Python 3.11+ with aiohttp"),
-        "{}",
-        said[0]
-    );
-    assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
+    run.assert_alone("python: no Python 3.11+ with aiohttp");
     let rows = run.json_rows();
     assert_eq!(
         variants(&rows),
@@ -199,14 +154,7 @@ fn web_without_a_python_runs_its_four_rust_rows_alone() {
     let run = run_with_python(&args, "/nonexistent", LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
     // One line, for the interpreter; none saying web has no twin (its twins are two servers).
-    let said = run.said();
-    assert_eq!(said.len(), 1, "{}", run.stderr);
-    assert!(
-        said[0].starts_with("python: no Python 3.11+ with aiohttp"),
-        "{}",
-        said[0]
-    );
-    assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
+    run.assert_alone("python: no Python 3.11+ with aiohttp");
     let rows = run.json_rows();
     assert_eq!(variants(&rows), web_rust_rows(20), "{}", run.stderr);
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use async_io::lessons::structured::{Ends, gather, scoped_threads, task_group, try_join};
 use async_io::tour::structured::{FAILING, ROWS, download_blocking, downloads};
+use common::python::rows::{count, variants};
 use common::python::{TourRun, interpreter_or_skip};
 use common::server::{FakeServer, Faults, Rendezvous, ServerConfig};
 use serde_json::Value;
@@ -164,14 +165,6 @@ fn rows(run: &TourRun) -> Vec<Value> {
     run.json_rows()
 }
 
-fn variants(rows: &[Value]) -> Vec<&str> {
-    rows.iter().filter_map(|r| r["variant"].as_str()).collect()
-}
-
-fn count(row: &Value, key: &str) -> u64 {
-    row[key].as_u64().unwrap_or(0)
-}
-
 fn still_running(row: &Value) -> u64 {
     row["extra"]["still running after"].as_u64().unwrap()
 }
@@ -199,13 +192,7 @@ fn the_tour_counts_every_task_and_only_gather_leaves_tasks_running() {
         "--python",
     ];
     let run = run_with_python(&args, "/nonexistent");
-    let said = run.said();
-    assert_eq!(said.len(), 1, "{}", run.stderr);
-    assert!(
-        said[0].starts_with("python: no Python 3.11+"),
-        "{}",
-        said[0]
-    );
+    run.assert_alone("python: no Python 3.11+");
     let rows = rows(&run);
     assert_eq!(variants(&rows), ROWS);
     for (i, row) in rows.iter().enumerate() {

@@ -451,10 +451,55 @@ impl TourRun {
         self.rows().into_iter().map(|r| r.variant).collect()
     }
 
+    /// For a run without a usable interpreter: asserts that it succeeded and said exactly one
+    /// `python: ` line, starting with `starts` and ending `the Rust rows run alone`.
+    pub fn assert_alone(&self, starts: &str) {
+        assert!(self.status.success(), "{}", self.stderr);
+        let said = self.said();
+        assert_eq!(said.len(), 1, "{}", self.stderr);
+        assert!(said[0].starts_with(starts), "{}", said[0]);
+        assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
+    }
+
     /// The lines on stderr that start with `python: ` (the one line of a missing interpreter).
     pub fn said(&self) -> Vec<&str> {
         let lines = self.stderr.lines();
         lines.filter(|l| l.starts_with("python: ")).collect()
+    }
+}
+
+/// For tests of `--python`: reading the JSON rows of a [`TourRun`] ([`TourRun::json_rows`]).
+pub mod rows {
+    use serde_json::Value;
+
+    /// The rows' labels, in the order printed.
+    pub fn variants(rows: &[Value]) -> Vec<&str> {
+        rows.iter().filter_map(|r| r["variant"].as_str()).collect()
+    }
+
+    /// A count of a row (`items`, `ok`, `errors`, ...); 0 where the row has none.
+    pub fn count(row: &Value, key: &str) -> u64 {
+        row[key].as_u64().unwrap_or(0)
+    }
+
+    /// Every outcome of a row added up: equal to its items when nothing was lost.
+    pub fn outcomes(row: &Value) -> u64 {
+        let keys = [
+            "ok",
+            "not_found",
+            "errors",
+            "skipped",
+            "timed_out",
+            "cancelled",
+        ];
+        keys.iter().map(|k| count(row, k)).sum()
+    }
+
+    /// The twins' rows (`Python: ...`), in table order.
+    pub fn twins(rows: &[Value]) -> Vec<&Value> {
+        let twin =
+            |r: &&Value| (r["variant"].as_str()).is_some_and(|v| v.starts_with(super::PREFIX));
+        rows.iter().filter(twin).collect()
     }
 }
 

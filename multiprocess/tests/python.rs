@@ -9,39 +9,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 mod support;
+use common::python::rows::{count, outcomes, twins, variants};
 use common::python::{TourRun, interpreter_or_skip};
 use support::{processes_running, run_with_python};
 
 const LIMIT: Duration = Duration::from_secs(180);
-
-fn variants(rows: &[Value]) -> Vec<&str> {
-    rows.iter().filter_map(|r| r["variant"].as_str()).collect()
-}
-
-fn count(row: &Value, key: &str) -> u64 {
-    row[key].as_u64().unwrap_or(0)
-}
-
-/// Every outcome of a row, which must add up to its items.
-fn outcomes(row: &Value) -> u64 {
-    [
-        "ok",
-        "not_found",
-        "errors",
-        "skipped",
-        "timed_out",
-        "cancelled",
-    ]
-    .iter()
-    .map(|k| count(row, k))
-    .sum()
-}
-
-fn twin(rows: &[Value]) -> Vec<&Value> {
-    rows.iter()
-        .filter(|r| r["variant"].as_str().unwrap().starts_with("Python: "))
-        .collect()
-}
 
 /// `<demo> --quick --workers 2 --python --json` with that interpreter: a success, one JSON row
 /// a line, every row's counts adding up, and afterwards no process left running the twin.
@@ -65,14 +37,7 @@ fn without_a_python_the_rust_rows_run_alone() {
     let args = ["primes", "--quick", "--workers", "2", "--python", "--json"];
     let run = run_with_python(&args, "/nonexistent", LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let said = run.said();
-    assert_eq!(said.len(), 1, "{}", run.stderr);
-    assert!(
-        said[0].starts_with("python: no Python 3.11+"),
-        "{}",
-        said[0]
-    );
-    assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
+    run.assert_alone("python: no Python 3.11+");
     assert_eq!(
         variants(&run.json_rows()),
         ["sequential", "threads (2)", "rayon (2)", "process pool (2)"]
@@ -110,7 +75,7 @@ fn the_primes_twin_adds_one_process_threads_and_pool_map() {
             "Python: process pool (2)",
         ]
     );
-    let twin = twin(&rows);
+    let twin = twins(&rows);
     for row in &twin {
         assert_eq!(row["demo"], "primes");
         assert_eq!(row["extra"]["primes"], twin[0]["extra"]["primes"], "{row}");
@@ -181,7 +146,7 @@ fn the_crash_twin_counts_the_dead_workers_job_and_ends_the_pool_by_a_bounded_wai
         return;
     };
     let (run, rows) = run_twin("crash", &python);
-    let twin = twin(&rows);
+    let twin = twins(&rows);
     assert_eq!(
         variants(&rows)[5..],
         [

@@ -5,40 +5,20 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-
 use common::python::interpreter_or_skip;
+use common::python::rows::{count, variants};
 
 mod support;
 use support::run_with_python;
 
 const LIMIT: Duration = Duration::from_secs(180);
 
-fn variants(rows: &[Value]) -> Vec<&str> {
-    rows.iter().filter_map(|r| r["variant"].as_str()).collect()
-}
-
-fn count(row: &Value, key: &str) -> u64 {
-    row[key].as_u64().unwrap_or(0)
-}
-
 #[test]
 fn without_a_python_the_rust_rows_run_alone() {
     let args = ["join-all", "--quick", "--python", "--json"];
     let run = run_with_python(&args, "/nonexistent", LIMIT);
     assert!(run.status.success(), "{}", run.stderr);
-    let said: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("python: "))
-        .collect();
-    assert_eq!(said.len(), 1, "{}", run.stderr);
-    assert!(
-        said[0].starts_with("python: no Python 3.11+"),
-        "{}",
-        said[0]
-    );
-    assert!(said[0].ends_with("the Rust rows run alone"), "{}", said[0]);
+    run.assert_alone("python: no Python 3.11+");
     let rows = run.json_rows();
     assert_eq!(
         variants(&rows),

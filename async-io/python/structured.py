@@ -22,7 +22,7 @@ import time
 
 import aiohttp
 
-from _twin import Table, country_codes, flag_url, knobs, latency_ms, peak, reset_stats, say
+from _twin import Table, control, country_codes, flag_url, knobs, latency_ms, peak, reset_stats, say
 
 FAILING = 1  # the task that asks for an unknown code
 
@@ -36,9 +36,23 @@ async def job(session, server, i, codes):
     return i
 
 
+def reset_when_idle(server, limit_s=5.0):
+    """Resets the server's stats once it has been idle for two polls in a row (nothing in flight,
+    no new request), waiting at most limit_s: a request a cancelled task had already sent may
+    still be on its way in, or being served to its end, and would count in the next row's peak."""
+    deadline, last = time.monotonic() + limit_s, None
+    while time.monotonic() < deadline:
+        stats = control(server, "stats")
+        if stats["in_flight"] == 0 and last == stats["requests"]:
+            break
+        last = stats["requests"]
+        time.sleep(0.025)
+    reset_stats(server)
+
+
 async def server_peak(server, reset=False):
     """The server's peak in flight (or a reset), off the loop: the control calls are blocking."""
-    return await asyncio.to_thread(reset_stats if reset else peak, server)
+    return await asyncio.to_thread(reset_when_idle if reset else peak, server)
 
 
 def tally(tasks):

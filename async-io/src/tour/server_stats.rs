@@ -36,3 +36,23 @@ pub async fn spans(server: &Arc<Server>) -> anyhow::Result<Vec<Span>> {
         .await
         .context("reading the server's trace panicked")?
 }
+
+/// [`reset_stats`] once the server has been idle for two polls in a row (nothing in flight, no
+/// new request), waiting at most `limit`: a request a cancelled task had already sent may still
+/// be on its way in, or being served to its end, and would count in the next row's peak.
+pub async fn reset_when_idle(
+    server: &Arc<Server>,
+    limit: std::time::Duration,
+) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut last = None;
+    while tokio::time::Instant::now() < deadline {
+        let now = stats(server).await?;
+        if now.in_flight == 0 && last == Some(now.requests) {
+            break;
+        }
+        last = Some(now.requests);
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    reset_stats(server).await
+}

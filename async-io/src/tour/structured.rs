@@ -121,6 +121,8 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         .different_work()
         .bar_on("x latency");
     let live = Live::default();
+    // Before each row after the first: the requests its cancelled tasks left are served out.
+    let settle = Duration::from_millis(2 * latency) + Duration::from_secs(1);
     let jobs = || -> Vec<_> {
         jobs_urls
             .iter()
@@ -153,7 +155,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     push(ROWS[0], &ends, wall, running, stats);
 
     // 2. try_join_all: no task spawned; the first Err drops the other futures.
-    server_stats::reset_stats(&server).await?;
+    server_stats::reset_when_idle(&server, settle).await?;
     let watch = Instant::now();
     let ends = try_join(jobs()).await;
     let (wall, running) = (watch.elapsed(), live.now());
@@ -167,7 +169,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
 
     // 3. The contrast: spawned tasks, handles awaited in order, back at the first error. The
     // rest run on; they are let finish (and counted by how they ended) before the next row.
-    server_stats::reset_stats(&server).await?;
+    server_stats::reset_when_idle(&server, settle).await?;
     let watch = Instant::now();
     let (mut ends, rest) = gather(jobs()).await;
     let (wall, running) = (watch.elapsed(), live.now());
@@ -189,7 +191,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
 
     // 4. Threads: the scope waits for every one; a stop flag is the cooperative cancel. Still
     // running after: the requests the server was still serving when the scope returned.
-    server_stats::reset_stats(&server).await?;
+    server_stats::reset_when_idle(&server, settle).await?;
     let threads = {
         let (urls, agent) = (jobs_urls.clone(), agent.clone());
         tokio::task::spawn_blocking(move || {

@@ -187,6 +187,23 @@ pub fn knobs(args: &CommonArgs) -> Vec<String> {
     out
 }
 
+/// The sizes a tour chose, for its twin: `--count` and `--workers` wherever the tour's own
+/// differs from the command line's (none given, or the tour chose another), so that both
+/// languages size their work from the same numbers. They come after [`knobs`], and the last
+/// value of a flag is the one the twin takes.
+pub fn sizes(args: &CommonArgs, count: Option<usize>, workers: Option<usize>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (flag, given, chosen) in [
+        ("--count", args.count, count),
+        ("--workers", args.workers, workers),
+    ] {
+        if let Some(n) = chosen.filter(|n| given != Some(*n)) {
+            out.extend([flag.to_string(), n.to_string()]);
+        }
+    }
+    out
+}
+
 /// Runs `crate_dir/python/script` with `--json` and `args`, and returns its rows labelled
 /// `Python: <variant>`, with the wall time the twin measured. The twin's stderr (its narration)
 /// is this process's. Pass `env!("CARGO_MANIFEST_DIR")` as `crate_dir`.
@@ -644,6 +661,17 @@ mod tests {
             ["--quick", "--count", "20", "--latency-ms", "100"]
         );
         assert!(knobs(&CommonArgs::default()).is_empty());
+    }
+
+    #[test]
+    fn the_tours_sizes_go_to_the_twin_unless_the_command_line_gave_the_same() {
+        let given = CommonArgs {
+            count: Some(20),
+            ..CommonArgs::default()
+        };
+        assert_eq!(sizes(&given, Some(20), Some(8)), ["--workers", "8"]);
+        assert_eq!(sizes(&given, Some(5), None), ["--count", "5"]);
+        assert!(sizes(&CommonArgs::default(), None, None).is_empty());
     }
 
     /// A real twin through the real parser, when this machine has a usable Python (skipped,

@@ -19,8 +19,8 @@
 //! Run: `cargo run -p async-io -- structured`
 //!
 //! Look for: the async group rows end near one latency (`x latency`), when task 1's 404 comes
-//! back, not at the slowest task's; the threads' a download later (one under way runs to its
-//! end); `still running after` is 0 for all of them, above 0 for the gather row.
+//! back, not at the slowest task's; the threads' row about one download later (a download
+//! under way runs to its end); `still running after` 0 on those rows, above 0 on the gather row.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};

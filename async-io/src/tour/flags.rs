@@ -72,7 +72,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         all.push((results, peak, wall));
     }
     // With --python: the twin's await in a loop, asyncio.gather and thread pool, same server.
-    let extra = twin::unless_given("--count", args.count, count);
+    let extra = common::python::sizes(args, Some(count), None);
     let twin = twin::rows_on(args, &server, "flags.py", extra).await?;
     for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
         table.push(row);
@@ -114,7 +114,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
 }
 
 /// The one sentence under the table when the twin's rows are there: each language's concurrent
-/// row in round trips (the aim: both within 1.3x of one latency), and its speedup over
+/// row in round trips (the aim: both within 1.3x of one latency), and its speedup over
 /// its own one-at-a-time row.
 fn against_python(table: &Table) -> Option<String> {
     let rows = table.rows();

@@ -59,7 +59,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
         anyhow::ensure!(max_queue <= capacity, "the queue outgrew its capacity");
     }
     // With --python: the twin's asyncio.Queue(maxsize=4) with the same producers and consumers.
-    let extra = twin::unless_given("--count", args.count, items_each);
+    let extra = common::python::sizes(args, Some(items_each), None);
     for row in twin::rows(args, "producer_consumer.py", extra).await? {
         table.push(row);
     }

@@ -15,7 +15,6 @@ use tokio::time::MissedTickBehavior;
 
 use crate::lessons::cpu_jobs::{count_primes, cpu_as_tasks, cpu_on_blocking_pool};
 use crate::lessons::runtimes::{current_thread, download_all, multi_thread};
-use crate::tour::twin;
 
 /// The first number the CPU jobs test: large enough that each test takes a while.
 const FIRST: u64 = 1_000_000_000;
@@ -124,7 +123,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
 
     // With --python: the twin's one event loop on the same downloads, then its CPU jobs (on the
     // loop, asyncio.to_thread, one thread, processes) beside a ticker; its rows join each table.
-    let extra = twin::unless_given("--count", args.count, n);
+    let extra = common::python::sizes(args, Some(n), None);
     let dir = env!("CARGO_MANIFEST_DIR");
     let twin = common::python::twin_rows_on(args, &server, dir, "runtimes.py", &extra);
     let (py_io, py_cpu): (Vec<Row>, Vec<Row>) = twin

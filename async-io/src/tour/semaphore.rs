@@ -67,7 +67,7 @@ pub async fn run(args: &CommonArgs, concurrency: Option<usize>) -> anyhow::Resul
         peaks.push((cap, peak));
     }
     // With --python: the twin's asyncio.Semaphore rows for the same caps, the same server.
-    let mut extra = twin::unless_given("--count", args.count, count);
+    let mut extra = common::python::sizes(args, Some(count), None);
     if let Some(m) = concurrency {
         extra.extend(["--concurrency".to_string(), m.to_string()]);
     }

@@ -12,7 +12,7 @@ use common::server::{Faults, Server, Stats};
 use common::{CommonArgs, Outcomes, Row, Table, say};
 
 use crate::lessons::structured::{Ends, gather, scoped_threads, task_group, try_join};
-use crate::tour::server_stats;
+use crate::tour::{server_stats, twin};
 
 /// The task that fails: it asks for a code the server does not know (404).
 pub const FAILING: usize = 1;
@@ -211,19 +211,8 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
     push(ROWS[3], &ends, wall, serving, stats);
 
     // With --python: the twin's TaskGroup and gathers against the same server.
-    let twin = {
-        let (args, server) = (args.clone(), Arc::clone(&server));
-        let extra = match args.count {
-            Some(_) => Vec::new(),
-            None => vec!["--count".to_string(), n.to_string()],
-        };
-        tokio::task::spawn_blocking(move || {
-            let dir = env!("CARGO_MANIFEST_DIR");
-            common::python::twin_rows_on(&args, &server, dir, "structured.py", &extra)
-        })
-        .await
-        .context("running the Python twin panicked")?
-    };
+    let extra = common::python::sizes(args, Some(n), None);
+    let twin = twin::rows_on(args, &server, "structured.py", extra).await?;
     for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
         table.push(row);
     }

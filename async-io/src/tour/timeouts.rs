@@ -143,7 +143,7 @@ pub async fn run(args: &CommonArgs) -> anyhow::Result<()> {
 
     // With --python: the twin's asyncio.timeout, wait_for, batch deadline and task.cancel()
     // against the same server (its races need the mirror, so they have no twin).
-    let extra = twin::unless_given("--count", args.count, count);
+    let extra = common::python::sizes(args, Some(count), None);
     let twin = twin::rows_on(args, &server, "timeouts.py", extra).await?;
     for row in twin.map(|(rows, _)| rows).unwrap_or_default() {
         table.push(row);

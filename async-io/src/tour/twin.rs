@@ -47,12 +47,3 @@ pub async fn rows(
     .await
     .context("running the Python twin panicked")
 }
-
-/// `flag value` as extra arguments for a twin, unless the shared knobs already pass the same
-/// (`--count` given on the command line and equal to what the demo runs).
-pub fn unless_given(flag: &str, given: Option<usize>, value: usize) -> Vec<String> {
-    match given {
-        Some(n) if n == value => Vec::new(),
-        _ => vec![flag.to_string(), value.to_string()],
-    }
-}

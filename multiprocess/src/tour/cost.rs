@@ -37,10 +37,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     // With --python: the twin measures the same three things (a `multiprocessing.Process`, a
     // `Pool(1)`'s `apply`, a `Pipe`, against a thread and `queue.SimpleQueue`), with the same
     // counts; its rows go into the three tables below, by their labels.
-    let mut extra = Vec::new();
-    if args.count.is_none() {
-        extra.extend(["--count".to_string(), n.to_string()]);
-    }
+    let extra = common::python::sizes(args, Some(n), None);
     let twin = common::python::twin_rows(args, env!("CARGO_MANIFEST_DIR"), "cost.py", &extra);
     let (twin_start, rest): (Vec<Row>, Vec<Row>) = twin
         .into_iter()

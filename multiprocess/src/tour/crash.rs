@@ -142,7 +142,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
 
     // With --python: the same jobs in `ProcessPoolExecutor`, `multiprocessing.Pool` and a
     // thread pool, each raising, aborting its worker or hanging; every `Pool.get` has a timeout.
-    let extra = crate::tour::primes::shared_knobs(args, count, workers);
+    let extra = common::python::sizes(args, Some(count), Some(workers));
     let twin = common::python::twin_rows(args, env!("CARGO_MANIFEST_DIR"), "crash.py", &extra);
     for row in twin {
         table.push(row);

@@ -102,7 +102,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
     // With --python: the same three tables from `ThreadPoolExecutor` and `ProcessPoolExecutor`
     // (a twentieth of the CPU jobs: CPython checks each number far more slowly), its rows
     // going into each table by their labels' first word.
-    let extra = crate::tour::primes::shared_knobs(args, cpu.len(), workers);
+    let extra = common::python::sizes(args, Some(cpu.len()), Some(workers));
     let twin = common::python::twin_rows(args, env!("CARGO_MANIFEST_DIR"), "executors.py", &extra);
     for row in twin {
         let table = match row.variant.trim_start_matches(common::python::PREFIX) {

@@ -87,7 +87,7 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         args,
         env!("CARGO_MANIFEST_DIR"),
         "primes.py",
-        &shared_knobs(args, numbers.len(), workers),
+        &common::python::sizes(args, Some(numbers.len()), Some(workers)),
     );
     for row in twin {
         table.push(row);
@@ -110,19 +110,6 @@ pub fn run(args: &CommonArgs, exe: &Path) -> anyhow::Result<()> {
         "wrong number of primes"
     );
     Ok(())
-}
-
-/// `--count` and `--workers` as this tour chose them, for a twin that was given neither: both
-/// languages then size their work from the same numbers.
-pub(crate) fn shared_knobs(args: &CommonArgs, count: usize, workers: usize) -> Vec<String> {
-    let mut extra = Vec::new();
-    if args.count.is_none() {
-        extra.extend(["--count".to_string(), count.to_string()]);
-    }
-    if args.workers.is_none() {
-        extra.extend(["--workers".to_string(), workers.to_string()]);
-    }
-    extra
 }
 
 /// The one sentence under the table when the twin's rows are there: each language's speedup

@@ -105,13 +105,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     }
 
     // With --python: flags2's counts from the twin, against the same server and its faults.
-    let mut extra = Vec::new();
-    if args.count.is_none() {
-        extra.extend(["--count".to_string(), count.to_string()]);
-    }
-    if args.workers.is_none() {
-        extra.extend(["--workers".to_string(), workers.to_string()]);
-    }
+    let extra = common::python::sizes(args, Some(count), Some(workers));
     let dir = env!("CARGO_MANIFEST_DIR");
     let twin = common::python::twin_rows_on(args, &server, dir, "errors.py", &extra);
     for row in twin.map(|(rows, _)| rows).unwrap_or_default() {

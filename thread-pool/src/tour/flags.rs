@@ -94,13 +94,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     say!("({moved} of {count} arrived in a different place than their input order)");
 
     // With --python: sequential, executor.map and submit + as_completed against the same server.
-    let mut extra = Vec::new();
-    if args.count.is_none() {
-        extra.extend(["--count".to_string(), count.to_string()]);
-    }
-    if args.workers.is_none() {
-        extra.extend(["--workers".to_string(), workers.to_string()]);
-    }
+    let extra = common::python::sizes(args, Some(count), Some(workers));
     let dir = env!("CARGO_MANIFEST_DIR");
     let twin = common::python::twin_rows_on(args, &server, dir, "flags.py", &extra);
     for row in twin.map(|(rows, _)| rows).unwrap_or_default() {

@@ -97,10 +97,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
 
     // With --python: the twin's rows in the same tables, against the same server, the same
     // number of jobs and each of its CPU jobs calibrated to the same latency.
-    let extra = match args.count {
-        Some(_) => Vec::new(),
-        None => vec!["--count".to_string(), jobs.to_string()],
-    };
+    let extra = common::python::sizes(args, Some(jobs), None);
     let script = "concurrency_vs_parallelism.py";
     let twin =
         common::python::twin_rows_on(args, &server, env!("CARGO_MANIFEST_DIR"), script, &extra);

@@ -27,13 +27,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
 
     // With --python: the twin counts on 1 thread, N threads and N processes, below a quarter of
     // the same limit (CPython tests a number far more slowly: about as long as these rows).
-    let mut extra = Vec::new();
-    if args.count.is_none() {
-        extra.extend(["--count".to_string(), limit.to_string()]);
-    }
-    if args.workers.is_none() {
-        extra.extend(["--workers".to_string(), workers.to_string()]);
-    }
+    let extra = common::python::sizes(args, Some(limit as usize), Some(workers));
     let twin = common::python::twin_rows(args, env!("CARGO_MANIFEST_DIR"), "cpu.py", &extra);
     for row in twin {
         table.push(row);

@@ -52,10 +52,7 @@ pub fn run(args: &CommonArgs) -> anyhow::Result<()> {
     })?;
 
     // With --python: the twin's three ways against the same server, the same flags.
-    let extra = match args.count {
-        Some(_) => Vec::new(),
-        None => vec!["--count".to_string(), count.to_string()],
-    };
+    let extra = common::python::sizes(args, Some(count), None);
     let dir = env!("CARGO_MANIFEST_DIR");
     let twin = common::python::twin_rows_on(args, &server, dir, "join_all.py", &extra);
     for row in twin.map(|(rows, _)| rows).unwrap_or_default() {

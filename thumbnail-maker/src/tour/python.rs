@@ -3,6 +3,7 @@
 //! (`Python: the course's design`, `Python: Pillow's draft mode`) added to the Rust table.
 
 use common::server::Server;
+use common::timing::fmt_duration;
 use common::{CommonArgs, Row, Table};
 
 use crate::lessons::batch::Batch;
@@ -22,10 +23,8 @@ pub fn rows(args: &CommonArgs, server: &Server, batch: &Batch) -> anyhow::Result
         "--runs".to_string(),
         "1".to_string(),
     ];
-    if args.workers.is_none() {
-        // The cap the Rust rows had: `--workers` requests in flight, both directions together.
-        extra.extend(["--workers".to_string(), batch.io.to_string()]);
-    }
+    // The cap the Rust rows had: `--workers` requests in flight, both directions together.
+    extra.extend(common::python::sizes(args, None, Some(batch.io)));
     let dir = env!("CARGO_MANIFEST_DIR");
     let Some((rows, _)) =
         common::python::twin_rows_on(args, server, dir, "course_design.py", &extra)
@@ -67,12 +66,12 @@ pub fn against_python(table: &Table) -> Option<String> {
                 .to_string()
         };
         if rows.len() == 1 {
-            return format!("{language}'s {}, {}", name(best), seconds(best));
+            return format!("{language}'s {}, {}", name(best), fmt_duration(best.wall));
         }
         format!(
             "{language}'s fastest, {}, {} ({:.1}x over {})",
             name(best),
-            seconds(best),
+            fmt_duration(best.wall),
             table.speedup(best),
             name(rows[0])
         )
@@ -89,13 +88,4 @@ pub fn against_python(table: &Table) -> Option<String> {
 /// The row with the shortest wall time.
 fn fastest<'a>(rows: &[&'a Row]) -> Option<&'a Row> {
     rows.iter().copied().min_by_key(|r| r.wall)
-}
-
-fn seconds(row: &Row) -> String {
-    let s = row.wall.as_secs_f64();
-    if s < 1.0 {
-        format!("{:.0} ms", s * 1e3)
-    } else {
-        format!("{s:.2} s")
-    }
 }
